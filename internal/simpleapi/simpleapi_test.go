@@ -101,7 +101,7 @@ func sampleProject() *Project {
 		{Filename: "demo-1.0-py3-none-any.whl", URL: "https://idx.example/files/demo-1.0-py3-none-any.whl",
 			Hashes: map[string]string{"sha256": "abc123"}, RequiresPython: ">=3.8,<4",
 			CoreMetadata: CoreMetadata{Available: true, Hashes: map[string]string{"sha256": "fed"}},
-			Size: 10, UploadTime: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)},
+			Size:         10, UploadTime: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)},
 		{Filename: "demo-1.0.tar.gz", URL: "https://idx.example/files/demo-1.0.tar.gz", Yanked: true, YankedReason: "oops <b>", Size: -1},
 	}}
 }
