@@ -284,7 +284,7 @@ var versionGroupChecks = map[string]func(t *testing.T, raw json.RawMessage) stri
 		decodeCase(t, raw, &c)
 		return wantString(c.Version, func(v Version) string { return optInt(v.Dev()) }, optIntPtr(c.Dev))
 	},
-	"is_prerelease": boolCheck(Version.IsPrerelease),
+	"is_prerelease":  boolCheck(Version.IsPrerelease),
 	"is_postrelease": boolCheck(Version.IsPostrelease),
 	"is_devrelease":  boolCheck(Version.IsDevrelease),
 	"canonicalize_version": func(t *testing.T, raw json.RawMessage) string {
