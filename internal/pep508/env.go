@@ -185,6 +185,9 @@ func normalizedSet(names []string) []string {
 }
 
 func (d *envData) set(v variable) []string {
+	if d == nil {
+		return nil
+	}
 	if v == varExtras {
 		return d.extras
 	}

@@ -32,11 +32,7 @@ func (m Marker) Evaluate(env Env) bool {
 		return true
 	}
 	x := evaluator{d: env.d}
-	if x.d == nil {
-		var zero envData
-		x.d = &zero
-	}
-	x.extra = x.d.vals[varExtra]
+	x.extra = env.Extra()
 	return x.expr(m.e)
 }
 
@@ -51,10 +47,7 @@ func (m Marker) EvaluateStrict(env Env) (bool, error) {
 		return true, nil
 	}
 	x := evaluator{d: env.d, strict: true}
-	if x.d == nil {
-		x.d = &envData{}
-	}
-	x.extra = x.d.vals[varExtra]
+	x.extra = env.Extra()
 	ok := x.expr(m.e)
 	if x.err != nil {
 		return false, x.err
@@ -71,10 +64,6 @@ func (m Marker) EvaluateExtras(env Env, extras []pkgname.Name) bool {
 		return true
 	}
 	x := evaluator{d: env.d}
-	if x.d == nil {
-		var zero envData
-		x.d = &zero
-	}
 	if len(extras) == 0 {
 		return x.expr(m.e)
 	}
@@ -87,6 +76,7 @@ func (m Marker) EvaluateExtras(env Env, extras []pkgname.Name) bool {
 	return false
 }
 
+// evaluator walks a marker tree; d is nil for the zero Env.
 type evaluator struct {
 	d      *envData
 	extra  string
@@ -132,8 +122,11 @@ func (x *evaluator) undefined(c *cond) bool {
 }
 
 func (x *evaluator) value(v variable) string {
-	if v == varExtra {
+	switch {
+	case v == varExtra:
 		return x.extra
+	case x.d == nil:
+		return ""
 	}
 	return x.d.vals[v]
 }
@@ -167,7 +160,7 @@ func (x *evaluator) cond(c *cond) bool {
 				if c.op == opArbitrary {
 					return specMatchesString(c.spec, env)
 				}
-				return x.d.verOK[key] && specMatches(c.spec, x.d.vers[key])
+				return x.d != nil && x.d.verOK[key] && specMatches(c.spec, x.d.vers[key])
 			}
 		} else if sp, ok := parseVersionSpec(c.op.String() + env); ok {
 			return specMatchesString(sp, c.other)
