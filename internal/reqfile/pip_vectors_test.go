@@ -17,8 +17,8 @@ import (
 
 type pipVectors struct {
 	Groups map[string]struct {
-		Semantics string            `json:"semantics"`
-		Cases     []json2PipVector  `json:"cases"`
+		Semantics string           `json:"semantics"`
+		Cases     []json2PipVector `json:"cases"`
 	} `json:"groups"`
 }
 

@@ -192,25 +192,34 @@ type Requirement struct {
 	ConfigSettings []ConfigSetting
 }
 
-// IsWheel reports whether a URL or Path requirement names a wheel file.
-func (r *Requirement) IsWheel() bool {
-	return r.Kind != Named && strings.HasSuffix(strings.ToLower(locationBase(r.Location)), ".whl")
-}
-
-// IsArchive reports whether a URL or Path requirement names a
-// distribution archive (by its file name); a Path requirement that is not
-// an archive is a directory.
-func (r *Requirement) IsArchive() bool {
-	return r.Kind != Named && isArchive(locationBase(r.Location))
-}
-
-// VCS returns the version-control system of a version-control URL
-// requirement ("git", "hg", "svn", "bzr"), or "".
-func (r *Requirement) VCS() string {
-	if r.Kind != URL {
-		return ""
+// link is the location the requirement names: Location, or the URL of a
+// "name @ url" requirement; "" for a plain named requirement.
+func (r *Requirement) link() string {
+	if r.Location != "" {
+		return r.Location
 	}
-	sch := scheme(r.Location)
+	return r.Req.URL
+}
+
+// IsWheel reports whether the requirement names a wheel file (by its
+// location's file name).
+func (r *Requirement) IsWheel() bool {
+	l := r.link()
+	return l != "" && strings.HasSuffix(strings.ToLower(locationBase(l)), ".whl")
+}
+
+// IsArchive reports whether the requirement names a distribution archive
+// (by its location's file name); a Path requirement that is not an archive
+// is a directory.
+func (r *Requirement) IsArchive() bool {
+	l := r.link()
+	return l != "" && isArchive(locationBase(l))
+}
+
+// VCS returns the version-control system of a requirement whose URL is a
+// version-control URL ("git", "hg", "svn", "bzr"), or "".
+func (r *Requirement) VCS() string {
+	sch := scheme(r.Req.URL)
 	if !isVCSScheme(sch) {
 		return ""
 	}

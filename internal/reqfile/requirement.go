@@ -59,7 +59,7 @@ func (p *parser) requirement(text string, pos Pos) (Requirement, error) {
 		}
 	}
 	if local {
-		if err := p.setLocation(&r, loc, body, false); err != nil {
+		if err := p.setLocation(&r, loc, loc, false); err != nil {
 			return fail(err, "%v", err)
 		}
 		if extras != "" {
