@@ -165,13 +165,13 @@ func (fl *FileList) Run(c Command) ([]Warning, error) {
 		}
 	case GlobalInclude:
 		for _, p := range c.Patterns {
-			if fl.IncludeMatching(CompilePattern("**/"+p)) == 0 {
+			if fl.IncludeMatching(CompilePattern("**/"+trimDot(p))) == 0 {
 				warn("no files found matching '%s' anywhere in distribution", p)
 			}
 		}
 	case GlobalExclude:
 		for _, p := range c.Patterns {
-			if fl.ExcludeMatching(CompilePattern("**/"+p)) == 0 {
+			if fl.ExcludeMatching(CompilePattern("**/"+trimDot(p))) == 0 {
 				warn("no previously-included files matching '%s' found anywhere in distribution", p)
 			}
 		}

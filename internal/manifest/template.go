@@ -63,8 +63,8 @@ func (c Command) String() string {
 
 func escapeHash(s string) string { return strings.ReplaceAll(s, "#", `\#`) }
 
-// LineError reports a malformed template line. Err wraps ErrUnknownAction,
-// ErrArguments or ErrEmptyLine.
+// LineError reports a malformed template line. Err wraps ErrUnknownAction
+// or ErrArguments, or, from ParseLine only, ErrEmptyLine or ErrNotUTF8.
 type LineError struct {
 	Line int    // 1-based physical line where the logical line starts; 0 when not from a template
 	Text string // the logical line, comments stripped and continuations joined
@@ -128,8 +128,9 @@ func ParseTemplate(text string) ([]TemplateLine, []Warning, error) {
 }
 
 // ParseLine parses one logical template line (continuations already
-// joined). Comments and surrounding whitespace are handled as in a
-// template; a line with nothing left is ErrEmptyLine. Errors are
+// joined), as distutils' process_template_line does: a line break inside it
+// is just whitespace. Comments and surrounding whitespace are handled as in
+// a template; a line with nothing left is ErrEmptyLine. Errors are
 // *LineError with Line 0.
 func ParseLine(line string) (Command, error) {
 	if !utf8.ValidString(line) {
