@@ -37,9 +37,12 @@ type Env struct {
 }
 
 type envData struct {
-	vals   [numVars]string
-	vers   [numVars]pep440.Version // for the version-like variables
-	verOK  [numVars]bool
+	vals  [numVars]string
+	vers  [numVars]pep440.Version // for the version-like variables
+	verOK [numVars]bool
+	// specs[versionSlot(v)][op] is op+value of v as a version specifier,
+	// for comparisons written with the literal on the left.
+	specs  [numVersionVars][numSpecOps]envSpec
 	extras []string // sorted, normalized
 	groups []string // sorted, normalized
 }
@@ -64,8 +67,13 @@ func NewEnv(v Values) Env {
 		d.vals[varPythonFullVersion] += "local"
 	}
 	for k := varNone + 1; k < numVars; k++ {
-		if k.versionLike() {
-			d.vers[k], d.verOK[k] = parseEnvVersion(d.vals[k])
+		if !k.versionLike() {
+			continue
+		}
+		d.vers[k], d.verOK[k] = parseEnvVersion(d.vals[k])
+		for op := opNone + 1; op < numSpecOps; op++ {
+			e := &d.specs[versionSlot(k)][op]
+			e.sp, e.ok = parseVersionSpec(op.String() + d.vals[k])
 		}
 	}
 	return Env{d}
@@ -173,6 +181,11 @@ func (e Env) WithDependencyGroups(names ...string) Env {
 	d := e.clone()
 	d.groups = normalizedSet(names)
 	return Env{d}
+}
+
+type envSpec struct {
+	sp pep440.Specifier
+	ok bool
 }
 
 func normalizedSet(names []string) []string {

@@ -29,6 +29,7 @@ type ParseError struct {
 // Unwrap returns the underlying error, if any.
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// Error returns the message, the input and the caret line.
 func (e *ParseError) Error() string {
 	start, pos := e.Start, e.Pos
 	if pos > len(e.Input) {
@@ -52,6 +53,7 @@ type UndefinedComparisonError struct {
 	Expr string
 }
 
+// Error names the comparison.
 func (e *UndefinedComparisonError) Error() string {
 	return fmt.Sprintf("undefined marker comparison %s", e.Expr)
 }

@@ -162,8 +162,17 @@ func (x *evaluator) cond(c *cond) bool {
 				}
 				return x.d != nil && x.d.verOK[key] && specMatches(c.spec, x.d.vers[key])
 			}
-		} else if sp, ok := parseVersionSpec(c.op.String() + env); ok {
-			return specMatchesString(sp, c.other)
+		} else if x.d != nil {
+			if e := &x.d.specs[versionSlot(key)][c.op]; e.ok {
+				if c.op == opArbitrary {
+					return specMatchesString(e.sp, c.other)
+				}
+				return c.otherVerOK && specMatches(e.sp, c.otherVer)
+			}
+		} else if c.op == opArbitrary {
+			// The zero Env: "===" with an empty version is a valid
+			// specifier, matching only the empty string.
+			return c.other == ""
 		}
 	}
 	lhs, rhs := env, c.other

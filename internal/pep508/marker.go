@@ -21,10 +21,12 @@ const (
 	opGreater
 	opCompatible
 	opArbitrary
-	opIn
-	opNotIn
+	numSpecOps // the operators above can form a version specifier
+	opIn       = numSpecOps
+	opNotIn    = numSpecOps + 1
 )
 
+// String returns the operator as written in a marker.
 func (o operator) String() string {
 	switch o {
 	case opLess:
@@ -118,6 +120,22 @@ func (v variable) versionLike() bool {
 	return false
 }
 
+// numVersionVars is the number of version-like variables.
+const numVersionVars = 4
+
+// versionSlot numbers the version-like variables from 0.
+func versionSlot(v variable) int {
+	switch v {
+	case varImplementationVersion:
+		return 0
+	case varPlatformRelease:
+		return 1
+	case varPythonFullVersion:
+		return 2
+	}
+	return 3
+}
+
 // setValued reports whether v holds a set of names (PEP 751).
 func (v variable) setValued() bool { return v == varExtras || v == varDependencyGroups }
 
@@ -168,6 +186,10 @@ type cond struct {
 	other   string
 	spec    pep440.Specifier // op+other as a version specifier, when hasSpec
 	hasSpec bool
+	// With a literal on the left of a version-like variable: the literal
+	// as a version, when otherVerOK.
+	otherVer   pep440.Version
+	otherVerOK bool
 }
 
 // ParseMarker parses a marker expression (the part of a dependency
@@ -414,8 +436,12 @@ func (c *cond) plan() {
 	if c.key.setValued() && !c.keyLeft {
 		c.other = canonicalizeExtra(c.other)
 	}
-	if c.keyLeft && c.key.versionLike() && c.op != opIn && c.op != opNotIn {
-		c.spec, c.hasSpec = parseVersionSpec(c.op.String() + c.other)
+	if c.key.versionLike() && c.op < numSpecOps {
+		if c.keyLeft {
+			c.spec, c.hasSpec = parseVersionSpec(c.op.String() + c.other)
+		} else {
+			c.otherVer, c.otherVerOK = parseEnvVersion(c.other)
+		}
 	}
 }
 

@@ -226,6 +226,7 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 		`python_version >= "3.8" and sys_platform == "linux" or extra == "test"`,
 		`python_full_version === "3.11.7" or "3.8" in python_version`,
 		`(os_name == "nt" or platform_release >= "5") and "a" in extras`,
+		`"3.8" <= python_version and "3.11.7" === python_full_version and "3.11" in python_version`,
 	} {
 		m := MustParseMarker(s)
 		for _, e := range []Env{env, {}} {
