@@ -152,6 +152,8 @@ type finder struct {
 	rejected []string
 	// unsupported is the first matching interpreter that was too old.
 	unsupported error
+	// shimRoots are the pyenv roots of shims met on PATH.
+	shimRoots []string
 }
 
 func (f *finder) find(ctx context.Context) (*Info, error) {
@@ -173,7 +175,7 @@ func (f *finder) find(ctx context.Context) (*Info, error) {
 		}
 	}
 	if f.req.Kind != NameRequest {
-		if root := f.env.pyenvRoot(); root != "" {
+		for _, root := range f.pyenvRoots() {
 			f.searched = append(f.searched, "pyenv ("+root+")")
 			for _, exe := range f.pyenvCandidates(root) {
 				info, err := f.try(ctx, exe)
@@ -190,6 +192,28 @@ func (f *finder) find(ctx context.Context) (*Info, error) {
 		return nil, f.unsupported
 	}
 	return nil, &NotFoundError{Request: f.req, Searched: f.searched, Rejected: f.rejected}
+}
+
+// pyenvRoots lists the pyenv installations to search: $PYENV_ROOT (or
+// ~/.pyenv), then those whose shims were met on PATH.
+func (f *finder) pyenvRoots() []string {
+	var roots []string
+	add := func(r string) {
+		if r == "" || !isDir(filepath.Join(r, "versions")) {
+			return
+		}
+		for _, have := range roots {
+			if sameDir(have, r) {
+				return
+			}
+		}
+		roots = append(roots, r)
+	}
+	add(f.env.pyenvRoot())
+	for _, r := range f.shimRoots {
+		add(r)
+	}
+	return roots
 }
 
 // names lists the executable names to look for in each PATH directory,
@@ -240,6 +264,9 @@ func (f *finder) try(ctx context.Context, path string) (*Info, error) {
 	}
 	if !isExecutable(path) {
 		return nil, nil
+	}
+	if isPyenvShim(path) {
+		f.shimRoots = append(f.shimRoots, shimRoot(path, f.env))
 	}
 	exe, err := resolveIfShim(path, f.env)
 	if err != nil {
@@ -379,7 +406,7 @@ func resolveIfShim(path string, env Env) (string, error) {
 	if !isPyenvShim(path) {
 		return path, nil
 	}
-	root := env.pyenvRoot()
+	root := shimRoot(path, env)
 	name := filepath.Base(path)
 	versions, origin := pyenvSelectedVersions(env, root)
 	for _, v := range versions {
@@ -398,6 +425,28 @@ func resolveIfShim(path string, env Env) (string, error) {
 		}
 	}
 	return "", &ShimError{Shim: path, Name: name, Versions: versions, Origin: origin}
+}
+
+// shimRoot returns the pyenv root a shim belongs to. pyenv's shims export
+// the root they were made for, which overrides the environment's
+// PYENV_ROOT when they run, so that comes first; then the directory above
+// the shims directory, if it holds versions; then $PYENV_ROOT or ~/.pyenv.
+func shimRoot(shim string, env Env) string {
+	if b, err := os.ReadFile(shim); err == nil && len(b) < 64<<10 {
+		for _, line := range strings.Split(string(b), "\n") {
+			rest, ok := strings.CutPrefix(strings.TrimSpace(line), "export PYENV_ROOT=")
+			if !ok {
+				continue
+			}
+			if r := strings.Trim(rest, `"'`); r != "" && !strings.ContainsAny(r, "$`") && isDir(r) {
+				return r
+			}
+		}
+	}
+	if up := filepath.Dir(filepath.Dir(shim)); isDir(filepath.Join(up, "versions")) {
+		return up
+	}
+	return env.pyenvRoot()
 }
 
 // isPyenvShim reports whether path is a pyenv shim: a small shell script

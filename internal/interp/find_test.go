@@ -32,11 +32,11 @@ printf '{"schema":1,"executable":"%%s","real_path":"%%s","prefix":"%%s","base_pr
 	}
 }
 
-// fakeShim writes a pyenv-style shim script.
-func fakeShim(t *testing.T, dir, name string) {
+// fakeShim writes a pyenv-style shim script for the pyenv at root.
+func fakeShim(t *testing.T, root, dir, name string) {
 	t.Helper()
 	os.MkdirAll(dir, 0o755)
-	body := "#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT=\"/nowhere\"\nexec \"/nowhere/libexec/pyenv\" exec \"$program\" \"$@\"\n"
+	body := "#!/usr/bin/env bash\nset -e\nprogram=\"${0##*/}\"\nexport PYENV_ROOT=\"" + root + "\"\nexec \"" + root + "/libexec/pyenv\" exec \"$program\" \"$@\"\n"
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func newFakeWorld(t *testing.T) fakeWorld {
 	fakePython(t, filepath.Join(w.pyenv, "versions", "3.14.0a1", "bin", "python3"), "cpython", Version{3, 14, 0, "alpha", 1}, false)
 	fakePython(t, filepath.Join(w.pyenv, "versions", "pypy3.9-7.3.9", "bin", "pypy3"), "pypy", v(3, 9, 12), false)
 	for _, n := range []string{"python", "python3", "python3.9", "python3.12", "python3.14"} {
-		fakeShim(t, w.shims, n)
+		fakeShim(t, w.pyenv, w.shims, n)
 	}
 	os.MkdirAll(w.project, 0o755)
 	return w
@@ -157,6 +157,10 @@ func TestFind(t *testing.T) {
 			vars: map[string]string{"PYENV_VERSION": "3.12.1"}, want: "pyenv/versions/3.9.1/bin/python3"},
 		{name: "shim for the selected version", request: "3.12", path: []string{w.shims, w.d1},
 			vars: map[string]string{"PYENV_VERSION": "3.12.0"}, want: "pyenv/versions/3.12.0/bin/python3.12"},
+		{name: "shim uses its own pyenv root", request: "", path: []string{w.shims, w.d1},
+			vars: map[string]string{"PYENV_ROOT": "", "PYENV_VERSION": "3.9.1"}, want: "pyenv/versions/3.9.1/bin/python3"},
+		{name: "pyenv found through its shims", request: "3.9", path: []string{w.shims},
+			vars: map[string]string{"PYENV_ROOT": "", "PYENV_VERSION": "3.12.1"}, want: "pyenv/versions/3.9.1/bin/python3"},
 		{name: "shim given as a path", request: filepath.Join(w.shims, "python3"),
 			vars: map[string]string{"PYENV_VERSION": "3.9.1"}, want: "pyenv/versions/3.9.1/bin/python3"},
 	}
