@@ -26,19 +26,51 @@ func (e *InvalidVersionError) Error() string {
 // integers; ferry keeps numbers in an int.
 const maxNumber = math.MaxInt64
 
-// parts is a parsed version before encoding. Numbers are unsigned so that
+// parts is a parsed version before encoding. The release numbers live in a
+// fixed array (spilling to a slice past eight) so that a parts value on the
+// stack needs no allocation. Numbers are unsigned so that
 // successor computations (n+1) on a maximal parsed number cannot overflow.
 type parts struct {
 	epoch   uint64
-	release []uint64
-	pre     byte // 0 (none), 'a', 'b' or 'r' (rc)
+	rel     [8]uint64
+	nrel    int
+	big     []uint64 // the whole release, when it has more than len(rel) numbers
+	pre     byte     // 0 (none), 'a', 'b' or 'r' (rc)
 	preN    uint64
 	hasPost bool
 	post    uint64
 	hasDev  bool
 	dev     uint64
 	local   string // normalized: lower case, "." separated, numbers without leading zeros
-	relBuf  [8]uint64
+}
+
+// release returns the release numbers.
+func (p *parts) release() []uint64 {
+	if p.big != nil {
+		return p.big
+	}
+	return p.rel[:p.nrel]
+}
+
+// addRelease appends a release number.
+func (p *parts) addRelease(n uint64) {
+	switch {
+	case p.big != nil:
+		p.big = append(p.big, n)
+	case p.nrel < len(p.rel):
+		p.rel[p.nrel] = n
+		p.nrel++
+	default:
+		p.big = append(append(make([]uint64, 0, 2*len(p.rel)), p.rel[:]...), n)
+	}
+}
+
+// setRelease replaces the release numbers with a copy of r.
+func (p *parts) setRelease(r []uint64) {
+	p.nrel, p.big = 0, nil
+	for _, n := range r {
+		p.addRelease(n)
+	}
 }
 
 func (p *parts) isPrerelease() bool { return p.pre != 0 || p.hasDev }
@@ -165,7 +197,7 @@ func parseVersion(s string, p *parts, wildcard bool) (star bool, err error) {
 	if t == "" {
 		return false, &InvalidVersionError{Input: s, Offset: -1, Reason: "empty string"}
 	}
-	p.release = p.relBuf[:0]
+	p.setRelease(nil)
 	if lower(t[0]) == 'v' {
 		ps.i++
 	}
@@ -185,13 +217,13 @@ func parseVersion(s string, p *parts, wildcard bool) (star bool, err error) {
 			return false, ps.unexpected()
 		}
 	}
-	p.release = append(p.release, n)
+	p.addRelease(n)
 	for ps.i+1 < len(t) && t[ps.i] == '.' && isDigit(t[ps.i+1]) {
 		ps.i++
 		if n, _, err = ps.number(); err != nil {
 			return false, err
 		}
-		p.release = append(p.release, n)
+		p.addRelease(n)
 	}
 	if wildcard && ps.i+2 == len(t) && t[ps.i] == '.' && t[ps.i+1] == '*' {
 		return true, nil

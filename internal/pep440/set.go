@@ -261,15 +261,14 @@ type boundary struct {
 func decodeBoundary(k string) boundary {
 	var bd boundary
 	p := &bd.p
-	p.release = p.relBuf[:0]
 	p.epoch, k = readNum(k)
 	for k != "" && k[0] != 0 {
 		var n uint64
 		n, k = readNum(k)
-		p.release = append(p.release, n)
+		p.addRelease(n)
 	}
-	if len(p.release) == 0 {
-		p.release = append(p.release, 0)
+	if p.nrel == 0 && p.big == nil {
+		p.addRelease(0)
 	}
 	if len(k) < 2 {
 		return bd

@@ -159,7 +159,7 @@ func ParseSpecifier(s string) (Specifier, error) {
 	if p.local != "" && !wildcardOK {
 		return fail("a local version label is only allowed with == and !=", nil)
 	}
-	if op == OpCompatible && len(p.release) < 2 {
+	if op == OpCompatible && len(p.release()) < 2 {
 		return fail("~= needs a release with at least two numbers", nil)
 	}
 	spec := Specifier{op: op, ver: ver}
@@ -206,15 +206,15 @@ func (s *Specifier) bounds(p *parts, star bool) {
 		}
 	case OpCompatible:
 		s.lo = p.key()
-		s.hi = nextPrefix(p.epoch, p.release[:len(p.release)-1])
+		s.hi = nextPrefix(p.epoch, p.release()[:len(p.release())-1])
 	case OpEqual, OpNotEqual:
 		s.neg = s.op == OpNotEqual
 		switch {
 		case star:
 			q := parts{epoch: p.epoch, hasDev: true}
-			q.release = append(q.relBuf[:0], p.release...)
+			q.setRelease(p.release())
 			s.lo = q.key()
-			s.hi = nextPrefix(p.epoch, p.release)
+			s.hi = nextPrefix(p.epoch, p.release())
 		case p.local != "":
 			s.lo = p.key()
 			s.hi = s.lo + "\x00"
@@ -227,7 +227,7 @@ func (s *Specifier) bounds(p *parts, star bool) {
 
 func (p *parts) clone() parts {
 	q := *p
-	q.release = append(q.relBuf[:0], p.release...)
+	q.big = slices.Clone(p.big)
 	return q
 }
 
@@ -276,8 +276,9 @@ func (p *parts) afterPosts() string {
 // starts with release: 1.2 gives 1.3.dev0.
 func nextPrefix(epoch uint64, release []uint64) string {
 	q := parts{epoch: epoch, hasDev: true}
-	q.release = append(q.relBuf[:0], release...)
-	q.release[len(q.release)-1]++
+	q.setRelease(release)
+	r := q.release()
+	r[len(r)-1]++
 	return q.key()
 }
 
@@ -355,7 +356,7 @@ func (s Specifier) ContainsString(v string, pre Prereleases) bool {
 	return s.Contains(w, pre)
 }
 
-func (s Specifier) match(v Version) bool {
+func (s *Specifier) match(v Version) bool {
 	if v.key == "" {
 		return false
 	}
@@ -469,8 +470,8 @@ func (s Specifiers) Contains(v Version, pre Prereleases) bool {
 	if pre == PrereleasesDeny && v.IsPrerelease() {
 		return false
 	}
-	for _, spec := range s {
-		if !spec.match(v) {
+	for i := range s {
+		if !s[i].match(v) {
 			return false
 		}
 	}

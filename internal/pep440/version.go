@@ -62,11 +62,11 @@ func (p *parts) appendString(b []byte, trim bool) []byte {
 		b = strconv.AppendUint(b, p.epoch, 10)
 		b = append(b, '!')
 	}
-	rel := p.release
+	rel := p.release()
 	if trim {
 		rel = trimZeros(rel)
 		if len(rel) == 0 {
-			rel = p.release[:1]
+			rel = p.release()[:1]
 		}
 	}
 	for i, n := range rel {
@@ -139,7 +139,7 @@ func (p *parts) appendKey(b []byte) []byte {
 // appendPrefix appends the key up to and including the pre-release number.
 func (p *parts) appendPrefix(b []byte) []byte {
 	b = appendNum(b, p.epoch)
-	for _, n := range trimZeros(p.release) {
+	for _, n := range trimZeros(p.release()) {
 		b = appendNum(b, n)
 	}
 	b = append(b, 0)
@@ -246,7 +246,7 @@ func (v Version) Less(w Version) bool { return v.key < w.key }
 // parts decodes v's normalized string (which always reparses).
 func (v Version) parts(p *parts) {
 	if v.s == "" {
-		p.release = p.relBuf[:0]
+		p.setRelease(nil)
 		return
 	}
 	_, _ = parseVersion(v.s, p, false)
@@ -301,8 +301,8 @@ func (v Version) Epoch() int {
 func (v Version) Release() []int {
 	var p parts
 	v.parts(&p)
-	out := make([]int, len(p.release))
-	for i, n := range p.release {
+	out := make([]int, len(p.release()))
+	for i, n := range p.release() {
 		out[i] = int(n)
 	}
 	return out
