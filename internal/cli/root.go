@@ -29,6 +29,7 @@ where pip has the flag.`,
 
 	for _, add := range []func(*Factory) *cobra.Command{
 		newCmdVersion,
+		newCmdVenv,
 	} {
 		root.AddCommand(add(f))
 	}
