@@ -121,6 +121,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error implements the error interface.
 func (e *ParseError) Error() string {
 	if e.Line == 0 {
 		return "metadata: " + e.Msg

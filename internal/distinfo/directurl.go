@@ -245,6 +245,7 @@ type obj [][2]string
 
 func (o *obj) add(key, value string) { *o = append(*o, [2]string{key, value}) }
 
+// String returns the object as JSON.
 func (o obj) String() string {
 	// Python sorts keys by code point; Go strings compare by UTF-8 bytes,
 	// which orders code points the same way.

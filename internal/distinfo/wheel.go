@@ -176,6 +176,7 @@ type UnsupportedVersionError struct {
 	Version string
 }
 
+// Error implements the error interface.
 func (e *UnsupportedVersionError) Error() string {
 	return fmt.Sprintf("Wheel-Version %s is not supported (this installer reads 1.x)", e.Version)
 }

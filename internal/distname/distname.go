@@ -35,6 +35,7 @@ type InvalidError struct {
 	Reason   string
 }
 
+// Error implements the error interface.
 func (e *InvalidError) Error() string {
 	return fmt.Sprintf("invalid %s filename %q: %s", e.Kind, e.Filename, e.Reason)
 }

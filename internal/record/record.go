@@ -134,6 +134,7 @@ type ParseError struct {
 	Err  error
 }
 
+// Error implements the error interface.
 func (e *ParseError) Error() string { return fmt.Sprintf("RECORD line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the cause.
@@ -385,6 +386,7 @@ type MismatchError struct {
 	GotSize  int64
 }
 
+// Error implements the error interface.
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("%s does not match RECORD: RECORD has %s (size %s), file has %s (size %d)",
 		e.Path, orNone(e.Want.String()), sizeString(e.WantSize), orNone(e.Got.String()), e.GotSize)

@@ -41,6 +41,7 @@ type InvalidError struct {
 	Reason string
 }
 
+// Error implements the error interface.
 func (e *InvalidError) Error() string {
 	return fmt.Sprintf("invalid tag %q: %s", e.Input, e.Reason)
 }
