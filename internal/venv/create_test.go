@@ -20,7 +20,7 @@ import (
 // testEnv is the machine's own environment: these tests run real
 // interpreters.
 func testEnv(t *testing.T) interp.Env {
-	return interp.Env{Getenv: os.Getenv, Dir: t.TempDir(), CacheDir: filepath.Join(os.TempDir(), "ferry-venv-test-interpreters")}
+	return interp.Env{Getenv: os.Getenv, Dir: t.TempDir(), CacheDir: t.TempDir()}
 }
 
 // findPython returns the machine's python3, skipping the test if there is
