@@ -21,6 +21,7 @@ type PathError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *PathError) Error() string {
 	return fmt.Sprintf("unsafe path %q under %s: %s", e.Rel, e.Root, e.Reason)
 }

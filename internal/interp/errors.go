@@ -17,6 +17,7 @@ type NotFoundError struct {
 	Rejected []string
 }
 
+// Error implements error.
 func (e *NotFoundError) Error() string {
 	what := "a Python interpreter"
 	if s := e.Request.String(); s != "" {
@@ -41,6 +42,7 @@ type UnsupportedError struct {
 	Version    Version
 }
 
+// Error implements error.
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("Python %s at %s is not supported (ferry needs Python %d.%d or newer)",
 		e.Version, e.Executable, MinSupportedMajor, MinSupportedMinor)
@@ -54,6 +56,7 @@ type QueryError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *QueryError) Error() string {
 	msg := fmt.Sprintf("querying interpreter %s: %v", e.Path, e.Err)
 	if s := strings.TrimSpace(e.Stderr); s != "" {
@@ -62,6 +65,7 @@ func (e *QueryError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error.
 func (e *QueryError) Unwrap() error { return e.Err }
 
 // ShimError says a pyenv shim could not be resolved to an interpreter.
@@ -74,6 +78,7 @@ type ShimError struct {
 	Origin string
 }
 
+// Error implements error.
 func (e *ShimError) Error() string {
 	return fmt.Sprintf("pyenv shim %s: no %q in the selected version(s) %s (set by %s)",
 		e.Shim, e.Name, strings.Join(e.Versions, ":"), e.Origin)
@@ -82,6 +87,7 @@ func (e *ShimError) Error() string {
 // NoEnvironmentError says SelectTarget found no environment to install into.
 type NoEnvironmentError struct{}
 
+// Error implements error.
 func (e *NoEnvironmentError) Error() string {
 	return "no virtual environment found; run `ferry venv` or pass --system"
 }
@@ -92,6 +98,7 @@ type NotVenvError struct {
 	Info *Info
 }
 
+// Error implements error.
 func (e *NotVenvError) Error() string {
 	return fmt.Sprintf("%s is not in a virtual environment; pass --system to install into it", e.Info)
 }

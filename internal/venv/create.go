@@ -58,6 +58,7 @@ type Venv struct {
 // virtual environment and Clear was not set.
 type ExistsError struct{ Dir string }
 
+// Error implements error.
 func (e *ExistsError) Error() string {
 	return fmt.Sprintf("%s exists and is not an empty directory or a virtual environment; use --clear to replace its contents", e.Dir)
 }
