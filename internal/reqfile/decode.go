@@ -47,23 +47,23 @@ func (e *decodeError) Unwrap() error { return e.err }
 // declaration ("# -*- coding: latin-1 -*-", a line starting with '#' among
 // the first two) names the encoding; otherwise the data must be UTF-8, and
 // when it is not, fallback (pip's locale encoding) is tried and a warning
-// returned.
-func decode(data []byte, fallback string) (text, warning string, err error) {
+// returned (as a *decodeError that is not an error).
+func decode(data []byte, fallback string) (text string, warning *decodeError, err error) {
 	for _, b := range boms {
 		if bytes.HasPrefix(data, []byte(b.mark)) {
 			s, err := decodeAs(b.enc, data[len(b.mark):])
-			return s, "", err
+			return s, nil, err
 		}
 	}
 	if name, line, ok := codingDeclaration(data); ok {
 		s, err := decodeAs(name, data)
 		if err != nil {
-			return "", "", &decodeError{line: line, msg: fmt.Sprintf("decoding as %s (declared on line %d): %v", name, line, err), err: err}
+			return "", nil, &decodeError{line: line, msg: fmt.Sprintf("decoding as %s (declared on line %d): %v", name, line, err), err: err}
 		}
-		return s, "", nil
+		return s, nil, nil
 	}
 	if utf8.Valid(data) {
-		return string(data), "", nil
+		return string(data), nil, nil
 	}
 	off := firstInvalidUTF8(data)
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
@@ -72,9 +72,9 @@ func decode(data []byte, fallback string) (text, warning string, err error) {
 	}
 	s, ferr := decodeAs(fallback, data)
 	if ferr != nil {
-		return "", "", &decodeError{line: line, msg: fmt.Sprintf("invalid UTF-8 (byte %#02x at offset %d), and the fallback encoding %s cannot decode it either: %v", data[off], off, fallback, ferr), err: ferr}
+		return "", nil, &decodeError{line: line, msg: fmt.Sprintf("invalid UTF-8 (byte %#02x at offset %d), and the fallback encoding %s cannot decode it either: %v", data[off], off, fallback, ferr), err: ferr}
 	}
-	return s, fmt.Sprintf("invalid UTF-8 (byte %#02x on line %d); decoded as %s instead", data[off], line, fallback), nil
+	return s, &decodeError{line: line, msg: fmt.Sprintf("invalid UTF-8 (byte %#02x); decoded as %s instead", data[off], fallback)}, nil
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -141,12 +141,23 @@ func expandEnv(s string, getenv func(string) (string, bool)) string {
 			i = j
 		}
 	}
+	// Replacing a reference again changes nothing unless the line changed
+	// since (a value may hold or complete a reference), so repeats are
+	// skipped until then; this keeps a line full of one reference linear.
+	version := 0
+	seen := map[string]int{} // ref -> version of the line when last applied
 	for _, ref := range refs {
+		if at, ok := seen[ref]; ok && at == version {
+			continue
+		}
+		seen[ref] = version
 		v, ok := getenv(ref[2 : len(ref)-1])
-		if !ok || v == "" {
+		if !ok || v == "" || !strings.Contains(s, ref) {
 			continue
 		}
 		s = strings.ReplaceAll(s, ref, v)
+		version++
+		seen[ref] = version
 	}
 	return s
 }

@@ -298,17 +298,37 @@ func (fc *FormatControl) update(value string, target, other *[]string) error {
 			return nil
 		}
 	}
+	tset, oset := setOf(*target), setOf(*other)
 	for _, n := range names {
 		if n == ":none:" {
-			*target = nil
+			clear(tset)
 			continue
 		}
 		n = pkgname.Normalize(n)
-		*other = slices.DeleteFunc(*other, func(s string) bool { return s == n })
-		if !slices.Contains(*target, n) {
-			*target = append(*target, n)
-			slices.Sort(*target)
-		}
+		delete(oset, n)
+		tset[n] = true
 	}
+	*target, *other = sortedKeys(tset), sortedKeys(oset)
 	return nil
+}
+
+func setOf(l []string) map[string]bool {
+	m := make(map[string]bool, len(l))
+	for _, s := range l {
+		m[s] = true
+	}
+	return m
+}
+
+// sortedKeys returns the keys of m sorted, nil when there are none.
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

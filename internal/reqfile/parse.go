@@ -80,9 +80,8 @@ func (p *parser) parseFile(loc string, constraint bool, chain []string, at Pos) 
 		}
 		return &ParseError{File: loc, Line: line, Msg: err.Error(), Err: err}
 	}
-	if warning != "" {
-		line := 0
-		p.warn(Pos{loc, line}, "%s", warning)
+	if warning != nil {
+		p.warn(Pos{loc, warning.line}, "%s", warning.msg)
 	}
 	chain = append(chain[:len(chain):len(chain)], loc)
 	for _, l := range logicalLines(text, p.opts.Getenv) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"ferry/internal/pep508"
 	"ferry/internal/pkgname"
@@ -110,7 +111,7 @@ func (p *parser) editable(text string, pos Pos) (Requirement, error) {
 		markerText = strings.TrimPrefix(markerText, ";")
 	} else {
 		for i := 1; i < len(text); i++ {
-			if text[i] == ';' && pyIsSpace(rune(text[i-1])) {
+			if prev, _ := utf8.DecodeLastRuneInString(text[:i]); text[i] == ';' && pyIsSpace(prev) {
 				head, markerText = text[:i], text[i+1:]
 				break
 			}
