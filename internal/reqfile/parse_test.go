@@ -161,9 +161,9 @@ func TestParseMissingFileIsNotExist(t *testing.T) {
 
 func TestParseIncludes(t *testing.T) {
 	files := map[string]string{
-		"https://h/dir/r.txt":    "-r more.txt\n-c /c.txt\n-e ../local\n./pkg.tar.gz\n-f links\n-f https://other/links",
-		"https://h/dir/more.txt": "a",
-		"https://h/c.txt":        "b<2\n-r req-in-constraints.txt",
+		"https://h/dir/r.txt":              "-r more.txt\n-c /c.txt\n-e ../local\n./pkg.tar.gz\n-f links\n-f https://other/links",
+		"https://h/dir/more.txt":           "a",
+		"https://h/c.txt":                  "b<2\n-r req-in-constraints.txt",
 		"https://h/req-in-constraints.txt": "c",
 	}
 	opener := OpenerFunc(func(ctx context.Context, loc string) ([]byte, error) {
