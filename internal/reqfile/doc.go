@@ -65,7 +65,12 @@
 // Relative paths (in -r, -c, -e, -f and requirements) are resolved
 // against the directory of the file they are written in, or joined to its
 // URL when that file was read from a URL (pip resolves requirement paths
-// against the working directory; ferry follows uv here). Includes may
+// against the working directory, and a -f path only when it exists next to
+// the file; ferry follows uv and always uses the file's directory). Paths
+// are slash-separated POSIX paths; Windows drive paths are not recognized.
+// Without a file system, a requirement that contains '/' or starts with
+// '.' (and is not "name @ url") is taken to be a directory, where pip
+// would first check that the directory exists. Includes may
 // repeat a file, but a file that includes itself, directly or not, is an
 // error that shows the cycle. Requirements of a -c file are constraints;
 // as in pip, a -r inside a constraints file reads requirements again.
@@ -80,6 +85,8 @@
 //     is an error (uv); pip looks for a directory of that name.
 //   - A version-control editable without "#egg=" is accepted (its name
 //     comes from its metadata later).
+//   - A URL followed by ";marker" without the space pip needs is an error
+//     (pip would take the whole text as the URL).
 //
 // Errors are *ParseError values carrying the file and line.
 package reqfile
