@@ -156,7 +156,7 @@ func (ps *parser) unexpected() error {
 		return ps.fail(ps.i, "unexpected end")
 	}
 	r, _ := utf8.DecodeRuneInString(ps.t[ps.i:])
-	return ps.fail(ps.i, "unexpected %q", r)
+	return ps.fail(ps.i, "unexpected %q", string(r))
 }
 
 // number reads a run of ASCII digits. ok is false when there is none.

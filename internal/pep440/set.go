@@ -332,9 +332,39 @@ func decodeBoundary(k string) boundary {
 	return bd
 }
 
-func (p *parts) string() string {
+// display is the version for a description: keys keep no trailing zeros,
+// so the release is padded to two numbers ("1" reads as 1.0).
+func (p *parts) display() string {
+	q := p.clone()
+	for len(q.release()) < 2 {
+		q.addRelease(0)
+	}
 	var arr [96]byte
-	return string(p.appendString(arr[:0], false))
+	return string(q.appendString(arr[:0], false))
+}
+
+// wildcardBase reports whether [lo, hi) is "==B.*" and returns B.
+func wildcardBase(l *parts, hi string) (string, bool) {
+	if l.pre != 0 || l.hasPost || !l.hasDev || l.dev != 0 || l.local != "" {
+		return "", false
+	}
+	h := decodeBoundary(hi)
+	hp := &h.p
+	if h.kind != pointVersion || hp.pre != 0 || hp.hasPost || !hp.hasDev || hp.dev != 0 || hp.local != "" || hp.epoch != l.epoch {
+		return "", false
+	}
+	base := hp.clone()
+	r := base.release()
+	if r[len(r)-1] == 0 {
+		return "", false
+	}
+	r[len(r)-1]--
+	if !slices.Equal(trimZeros(base.release()), trimZeros(l.release())) {
+		return "", false
+	}
+	base.hasDev, base.dev = false, 0
+	var arr [96]byte
+	return string(base.appendString(arr[:0], false)), true
 }
 
 // String describes s with specifier clauses where PEP 440 has an exact
@@ -368,27 +398,30 @@ func describeInterval(lo, hi string) string {
 	l := decodeBoundary(lo)
 	if l.kind == pointVersion && hi != "" {
 		if l.p.local == "" && hi == l.p.afterLocals() {
-			return "==" + l.p.string()
+			return "==" + l.p.display()
+		}
+		if b, ok := wildcardBase(&l.p, hi); ok && lo != minKey {
+			return "==" + b + ".*"
 		}
 		if hi == lo+"\x00" {
 			if l.p.local != "" {
-				return "==" + l.p.string()
+				return "==" + l.p.display()
 			}
-			return "==" + l.p.string() + " (excl. local versions)"
+			return "==" + l.p.display() + " (excl. local versions)"
 		}
 	}
 	var clauses []string
 	if lo != minKey {
 		switch l.kind {
 		case pointVersion:
-			clauses = append(clauses, ">="+l.p.string())
+			clauses = append(clauses, ">="+l.p.display())
 		case pointAfterPosts:
-			clauses = append(clauses, ">"+l.p.string())
+			clauses = append(clauses, ">"+l.p.display())
 		case pointAfter:
 			if l.p.local != "" {
-				clauses = append(clauses, ">"+l.p.string())
+				clauses = append(clauses, ">"+l.p.display())
 			} else {
-				clauses = append(clauses, ">"+l.p.string()+" (incl. local versions)")
+				clauses = append(clauses, ">"+l.p.display()+" (incl. local versions)")
 			}
 		}
 	}
@@ -403,15 +436,15 @@ func describeUpper(hi string) string {
 	p := &h.p
 	switch h.kind {
 	case pointAfterPosts:
-		return "<=" + p.string() + " (incl. post-releases)"
+		return "<=" + p.display() + " (incl. post-releases)"
 	case pointAfter:
 		if p.local != "" {
-			return "<=" + p.string()
+			return "<=" + p.display()
 		}
-		return "<=" + p.string() + " (excl. local versions)"
+		return "<=" + p.display() + " (excl. local versions)"
 	}
 	if p.local != "" {
-		return "<" + p.string()
+		return "<" + p.display()
 	}
 	if p.hasDev && p.dev == 0 && p.hasPost {
 		// V.postN.dev0 is the least version above V.post(N-1) (or V) and
@@ -423,19 +456,19 @@ func describeUpper(hi string) string {
 		} else {
 			q.post--
 		}
-		return "<=" + q.string()
+		return "<=" + q.display()
 	}
 	if p.hasDev && p.dev == 0 {
 		q := p.clone()
 		q.hasDev = false
 		if !q.isPrerelease() {
-			return "<" + q.string()
+			return "<" + q.display()
 		}
 	}
 	if p.isPrerelease() {
-		return "<" + p.string()
+		return "<" + p.display()
 	}
-	return "<" + p.string() + " (incl. pre-releases)"
+	return "<" + p.display() + " (incl. pre-releases)"
 }
 
 // Intervals returns s as PEP 440 interval descriptions, one per interval

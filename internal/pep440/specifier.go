@@ -71,6 +71,9 @@ type InvalidSpecifierError struct {
 }
 
 func (e *InvalidSpecifierError) Error() string {
+	if e.Err != nil && e.Reason == "" {
+		return fmt.Sprintf("invalid specifier %q: %v", e.Input, e.Err)
+	}
 	if e.Err != nil {
 		return fmt.Sprintf("invalid specifier %q: %s: %v", e.Input, e.Reason, e.Err)
 	}
@@ -154,7 +157,7 @@ func ParseSpecifier(s string) (Specifier, error) {
 			}
 			return fail("a .* wildcard is only allowed directly after the release numbers", nil)
 		}
-		return fail("bad version", err)
+		return fail("", err)
 	}
 	if p.local != "" && !wildcardOK {
 		return fail("a local version label is only allowed with == and !=", nil)
