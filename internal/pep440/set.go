@@ -3,7 +3,6 @@ package pep440
 import (
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -483,16 +482,4 @@ func (s Set) Intervals() []string {
 		out = append(out, describeInterval(s.b[i], hi))
 	}
 	return out
-}
-
-// debugString shows the raw boundaries (tests).
-func (s Set) debugString() string {
-	var b strings.Builder
-	for i, k := range s.b {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strconv.Quote(k))
-	}
-	return b.String()
 }

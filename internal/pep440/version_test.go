@@ -157,3 +157,25 @@ func TestVersionJSON(t *testing.T) {
 		t.Errorf("invalid version unmarshalled")
 	}
 }
+
+func TestNoAllocs(t *testing.T) {
+	a, b := MustParse("1.2.3rc1"), MustParse("1.2.3")
+	specs := MustParseSpecifiers(">=1.0,!=1.3.*,<3.0,~=1.2")
+	set := FromSpecifiers(specs)
+	tests := []struct {
+		name string
+		f    func()
+	}{
+		{"Compare", func() { _ = a.Compare(b) }},
+		{"Specifiers.Contains", func() { _ = specs.Contains(b, PrereleasesDeny) }},
+		{"Set.Contains", func() { _ = set.Contains(a) }},
+		{"IsPrerelease", func() { _ = a.IsPrerelease() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if n := testing.AllocsPerRun(100, tc.f); n != 0 {
+				t.Errorf("%s allocates %v times", tc.name, n)
+			}
+		})
+	}
+}
