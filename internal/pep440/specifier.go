@@ -84,7 +84,8 @@ func (e *InvalidSpecifierError) Unwrap() error { return e.Err }
 
 // Specifier is one clause of a version specifier, such as ">=1.0" or
 // "==2.1.*". It is comparable; == compares the clause as written (see
-// Equal for the comparison that ignores spelling).
+// Equal for the comparison that ignores spelling). The zero Specifier is
+// not a valid clause; use ParseSpecifier.
 type Specifier struct {
 	op  Operator
 	ver string // as written, surrounding whitespace removed

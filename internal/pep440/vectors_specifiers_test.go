@@ -3,8 +3,8 @@ package pep440
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -354,7 +354,7 @@ func TestSetAgreesWithContains(t *testing.T) {
 		}
 	}
 	var lists []Specifiers
-	for _, s := range slices.Sorted(mapsKeys(specSet)) {
+	for _, s := range slices.Sorted(maps.Keys(specSet)) {
 		specs, err := ParseSpecifiers(s)
 		if err != nil || specs.hasArbitrary() {
 			continue
@@ -398,21 +398,6 @@ func TestSetAgreesWithContains(t *testing.T) {
 			}
 			if a.IsSubset(b) != x.Equal(a) {
 				t.Errorf("%q, %q: IsSubset disagrees with Intersect", lists[i], lists[j])
-			}
-		}
-	}
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if !yield(k) {
-				return
 			}
 		}
 	}

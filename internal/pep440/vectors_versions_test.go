@@ -3,7 +3,6 @@ package pep440
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -353,5 +352,4 @@ func TestVersionVectorGroupsKnown(t *testing.T) {
 	if diff := cmp.Diff([]string(nil), unknown); diff != "" {
 		t.Errorf("unmapped groups (-want +got):\n%s", diff)
 	}
-	_ = slices.Sorted[string]
 }
