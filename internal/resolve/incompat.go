@@ -33,6 +33,16 @@ type incompat struct {
 	// reason explains causeUnusable, and lists the unusable versions of a
 	// causeNoVersions range.
 	reason string
+	// rel caches the relation of each term to the partial solution.
+	rel []relCache
+}
+
+// relCache is the relation of one term, valid while its package's
+// accumulated term has generation gen.
+type relCache struct {
+	gen uint64
+	ok  bool
+	r   relation
 }
 
 // newIncompat builds an incompatibility, merging terms on one package

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"ferry/internal/pep440"
 	"ferry/internal/pep508"
@@ -17,12 +18,14 @@ import (
 // AddURL, SetError before the first Solve; after that it is read-only and
 // safe for concurrent use.
 type MemoryProvider struct {
+	mu       sync.Mutex // guards the lazy sorting of releases
 	projects map[pkgname.Name]*memProject
 	urls     map[string]memRelease
 }
 
 type memProject struct {
-	releases []memRelease
+	releases []memRelease // newest first once sorted
+	sorted   bool
 	err      error
 }
 
@@ -59,6 +62,7 @@ func (m *MemoryProvider) Add(name, version string, requires ...string) error {
 func (m *MemoryProvider) AddCandidate(name pkgname.Name, c Candidate, reqs []pep508.Requirement) {
 	p := m.project(name)
 	p.releases = append(p.releases, memRelease{cand: c, reqs: reqs})
+	p.sorted = false
 }
 
 // AddUnusable adds a candidate whose Requirements call fails with an
@@ -66,6 +70,7 @@ func (m *MemoryProvider) AddCandidate(name pkgname.Name, c Candidate, reqs []pep
 func (m *MemoryProvider) AddUnusable(name pkgname.Name, c Candidate, reason string) {
 	p := m.project(name)
 	p.releases = append(p.releases, memRelease{cand: c, err: &UnusableError{Reason: reason}})
+	p.sorted = false
 }
 
 // AddURL registers the candidate a direct reference to url resolves to.
@@ -107,11 +112,16 @@ func (m *MemoryProvider) Versions(ctx context.Context, name pkgname.Name) ([]Can
 	if p.err != nil {
 		return nil, p.err
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !p.sorted {
+		slices.SortStableFunc(p.releases, func(a, b memRelease) int { return b.cand.Version.Compare(a.cand.Version) })
+		p.sorted = true
+	}
 	out := make([]Candidate, len(p.releases))
 	for i, r := range p.releases {
 		out[i] = r.cand
 	}
-	slices.SortStableFunc(out, func(a, b Candidate) int { return b.Version.Compare(a.Version) })
 	return out, nil
 }
 
@@ -126,6 +136,8 @@ func (m *MemoryProvider) Requirements(ctx context.Context, name pkgname.Name, c 
 	if p == nil {
 		return nil, fmt.Errorf("project %s: %w", name, fs.ErrNotExist)
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	for _, r := range p.releases {
 		if r.cand.Version == c.Version {
 			return r.reqs, r.err

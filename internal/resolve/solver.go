@@ -306,8 +306,11 @@ func (s *session) load(pr *project) error {
 			return &ProviderError{Name: pr.name, Err: err}
 		}
 	}
-	cands = slices.Clone(cands)
-	slices.SortStableFunc(cands, func(a, b Candidate) int { return b.Version.Compare(a.Version) })
+	newestFirst := func(a, b Candidate) int { return b.Version.Compare(a.Version) }
+	if !slices.IsSortedFunc(cands, newestFirst) {
+		cands = slices.Clone(cands)
+		slices.SortStableFunc(cands, newestFirst)
+	}
 	var prev pep440.Version
 	for i, c := range cands {
 		if i > 0 && c.Version.Equal(prev) {
@@ -386,6 +389,40 @@ func (s *session) propagate(start pkgID) error {
 	return nil
 }
 
+// relation relates term i of in to the partial solution. A package with
+// no assignment, or one decided at a version, is answered without set
+// arithmetic; otherwise the answer is cached in in until the package's
+// accumulated term changes.
+func (s *session) relation(in *incompat, i int) relation {
+	t := in.terms[i]
+	st := s.sol.state(t.pkg)
+	switch {
+	case len(st.idx) == 0:
+		// Nothing is known: only an empty range decides.
+		switch {
+		case !t.set.IsEmpty():
+			return inconclusive
+		case t.pos:
+			return contradicted
+		}
+		return satisfied
+	case st.decided:
+		// The accumulated term is the decided version exactly.
+		if t.set.Contains(st.cand.Version) == t.pos {
+			return satisfied
+		}
+		return contradicted
+	}
+	if in.rel == nil {
+		in.rel = make([]relCache, len(in.terms))
+	}
+	c := &in.rel[i]
+	if c.gen != st.gen || !c.ok {
+		*c = relCache{gen: st.gen, ok: true, r: relate(st.acc, t)}
+	}
+	return c.r
+}
+
 type propResult uint8
 
 const (
@@ -399,8 +436,8 @@ const (
 // of them are.
 func (s *session) propagateOne(in *incompat) (propResult, pkgID) {
 	unsatisfied := -1
-	for i, t := range in.terms {
-		switch relate(s.sol.term(t.pkg), t) {
+	for i := range in.terms {
+		switch s.relation(in, i) {
 		case contradicted:
 			return propNone, 0
 		case inconclusive:
@@ -529,7 +566,7 @@ func (s *session) decideVersion(pkg pkgID, c Candidate) (pkgID, bool, error) {
 		if !errors.As(err, &ue) {
 			return 0, false, err
 		}
-		in := newIncompat([]term{posTerm(pkg, pep440.Exactly(c.Version))}, causeUnusable)
+		in := newIncompat([]term{exactTerm(pkg, c.Version)}, causeUnusable)
 		in.reason = ue.Reason
 		in.version = c.Version
 		s.addIncompat(in)
@@ -538,11 +575,11 @@ func (s *session) decideVersion(pkg pkgID, c Candidate) (pkgID, bool, error) {
 	conflict := false
 	for _, in := range vd.incompats {
 		allOthers := true
-		for _, t := range in.terms {
+		for i, t := range in.terms {
 			if t.pkg == pkg {
 				continue
 			}
-			if relate(s.sol.term(t.pkg), t) != satisfied {
+			if s.relation(in, i) != satisfied {
 				allOthers = false
 				break
 			}
@@ -553,17 +590,13 @@ func (s *session) decideVersion(pkg pkgID, c Candidate) (pkgID, bool, error) {
 		}
 	}
 	if !conflict {
-		s.sol.decide(pkg, c, posTerm(pkg, s.versionSet(pkg, c.Version)))
+		t := posTerm(rootID, pep440.Full())
+		if pkg != rootID {
+			t = exactTerm(pkg, c.Version)
+		}
+		s.sol.decide(pkg, c, t)
 	}
 	return pkg, false, nil
-}
-
-// versionSet is the set a decision of v stands for.
-func (s *session) versionSet(pkg pkgID, v pep440.Version) pep440.Set {
-	if pkg == rootID {
-		return pep440.Full()
-	}
-	return pep440.Exactly(v)
 }
 
 // pickPackage chooses the undecided required package with the fewest
@@ -742,9 +775,9 @@ func (s *session) dependencies(pkg pkgID, c Candidate) (*versionDeps, error) {
 		reqs = s.rootReqs
 		selfTerm = posTerm(rootID, pep440.Full())
 	default:
-		selfTerm = posTerm(pkg, pep440.Exactly(c.Version))
+		selfTerm = exactTerm(pkg, c.Version)
 		if info.key.extra != "" {
-			extraLink = newIncompat([]term{selfTerm, negTerm(info.base, pep440.Exactly(c.Version))}, causeDependency)
+			extraLink = newIncompat([]term{selfTerm, exactTerm(info.base, c.Version).negate()}, causeDependency)
 			extraLink.version = c.Version
 		}
 		if !s.opts.NoDeps {

@@ -16,15 +16,23 @@ type term struct {
 	pkg pkgID
 	pos bool
 	set pep440.Set
+	// exact, when not zero, is the version set holds exactly
+	// (set == pep440.Exactly(exact)), which relate answers quickly.
+	exact pep440.Version
 }
 
 func posTerm(p pkgID, s pep440.Set) term { return term{pkg: p, pos: true, set: s} }
 func negTerm(p pkgID, s pep440.Set) term { return term{pkg: p, pos: false, set: s} }
 
+// exactTerm is the positive term "p is selected at v".
+func exactTerm(p pkgID, v pep440.Version) term {
+	return term{pkg: p, pos: true, set: pep440.Exactly(v), exact: v}
+}
+
 // anyTerm is the term every state satisfies ("not in nothing").
 func anyTerm(p pkgID) term { return negTerm(p, pep440.Empty()) }
 
-func (t term) negate() term { return term{pkg: t.pkg, pos: !t.pos, set: t.set} }
+func (t term) negate() term { return term{pkg: t.pkg, pos: !t.pos, set: t.set, exact: t.exact} }
 
 // isEmpty reports whether no state satisfies t.
 func (t term) isEmpty() bool { return t.pos && t.set.IsEmpty() }
@@ -83,10 +91,32 @@ const (
 // relate compares t with the partial solution's accumulated term acc for
 // the same package.
 func relate(acc, t term) relation {
+	if !t.exact.IsZero() {
+		return relateExact(acc, t)
+	}
 	if acc.subsetOf(t) {
 		return satisfied
 	}
 	if acc.disjoint(t) {
+		return contradicted
+	}
+	return inconclusive
+}
+
+// relateExact is relate for a term on one exact version, with binary
+// searches instead of set arithmetic. A non-empty subset of
+// pep440.Exactly(v) is that set itself (no boundary lies inside it).
+func relateExact(acc, t term) relation {
+	allowed := acc.set.Contains(t.exact) == acc.pos
+	same := acc.pos && acc.set.Equal(t.set)
+	switch {
+	case t.pos && !allowed:
+		return contradicted
+	case t.pos && same:
+		return satisfied
+	case !t.pos && !allowed:
+		return satisfied
+	case !t.pos && same:
 		return contradicted
 	}
 	return inconclusive

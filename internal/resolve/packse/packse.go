@@ -335,13 +335,13 @@ func (rel Version) candidate(v pep440.Version, t Target, noBuild, noBinary bool)
 	case hasSdist && !noBuild:
 		c.Ref = Sdist
 	case compatible:
-		c.Unavailable = "has only wheels, and binaries are disabled for it"
+		c.Unavailable = "has only wheels (binaries are disabled for it)"
 	case len(wheelTags) > 0 && hasSdist:
-		c.Unavailable = "has no wheel for the target, and building is disabled for it"
+		c.Unavailable = "has no wheel for the target (building is disabled for it)"
 	case len(wheelTags) > 0:
-		c.Unavailable = "has no wheel for the target and no source distribution"
+		c.Unavailable = "has no wheel for the target (and no source distribution)"
 	case hasSdist:
-		c.Unavailable = "has only a source distribution, and building is disabled for it"
+		c.Unavailable = "has only a source distribution (building is disabled for it)"
 	default:
 		c.Unavailable = "has no files"
 	}
