@@ -165,9 +165,24 @@ func (r *runner) forward(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if ops[i].Kind == opPlace && ops[i].lazy == nil {
+		if ops[i].Kind == opPlace || ops[i].Kind == opRemove {
+			// Placements are independent of one another, and so are
+			// removals; RECORD files (lazy) come after the bytecode.
 			j := i
-			for j < len(ops) && ops[j].Kind == opPlace && ops[j].lazy == nil {
+			for j < len(ops) && ops[j].Kind == ops[i].Kind && (ops[j].lazy == nil) == (ops[i].lazy == nil) {
+				j++
+			}
+			if err := r.parallel(ctx, ops[i:j]); err != nil {
+				return err
+			}
+			i = j
+			continue
+		}
+		if ops[i].Kind == opMkdir {
+			// Directories of the same depth in parallel, parents first.
+			depth := func(p string) int { return strings.Count(p, string(filepath.Separator)) }
+			j := i
+			for j < len(ops) && ops[j].Kind == opMkdir && depth(ops[j].Path) == depth(ops[i].Path) {
 				j++
 			}
 			if err := r.parallel(ctx, ops[i:j]); err != nil {

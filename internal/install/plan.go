@@ -432,7 +432,11 @@ func (pl *planner) journal() (*journal, error) {
 	for _, pyc := range pycs {
 		need(filepath.Dir(pyc))
 	}
-	for _, d := range sortedKeys(mk) {
+	dirs := sortedKeys(mk)
+	sort.SliceStable(dirs, func(a, b int) bool {
+		return strings.Count(dirs[a], string(filepath.Separator)) < strings.Count(dirs[b], string(filepath.Separator))
+	})
+	for _, d := range dirs {
 		j.Ops = append(j.Ops, op{Kind: opMkdir, Path: d})
 	}
 	// Files.
