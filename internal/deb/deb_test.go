@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"ferry/internal/archive"
-	"ferry/internal/pep440"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -21,7 +20,7 @@ func samplePackage() Package {
 	return Package{
 		Control: Control{
 			Package:      "hello",
-			Version:      FromPEP440(pep440.MustParse("1.0rc1"), "1"),
+			Version:      Version{Upstream: "1.0~rc1", Revision: "1"},
 			Architecture: "all",
 			Maintainer:   "Jane Doe <jane@example.org>",
 			Section:      "python",

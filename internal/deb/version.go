@@ -48,6 +48,9 @@ func ParseVersion(s string) (Version, error) {
 		if err != nil || n < 0 || !isDigits(ep) {
 			return bad("epoch is not a number")
 		}
+		if n > maxEpoch {
+			return bad("epoch too large")
+		}
 		v.Epoch = n
 		rest = rest[i+1:]
 	}
@@ -212,9 +215,17 @@ func isAlnum(c byte) bool {
 // does not, so 1.0.0rc1 sorts after 1.0 here), and two local labels of one
 // public version whose segments mix letters and digits (PEP 440 compares
 // "ab10" and "ab9" as strings, dpkg compares the numbers).
-func FromPEP440(v pep440.Version, revision string) Version {
-	return Version{Epoch: v.Epoch(), Upstream: upstreamFromPEP440(v), Revision: revision}
+//
+// It fails only for an epoch above 2147483647, which dpkg refuses.
+func FromPEP440(v pep440.Version, revision string) (Version, error) {
+	if v.Epoch() > maxEpoch {
+		return Version{}, &VersionError{Version: v.String(), Reason: "epoch too large for dpkg"}
+	}
+	return Version{Epoch: v.Epoch(), Upstream: upstreamFromPEP440(v), Revision: revision}, nil
 }
+
+// maxEpoch is the largest epoch dpkg accepts (INT_MAX).
+const maxEpoch = 1<<31 - 1
 
 func upstreamFromPEP440(v pep440.Version) string {
 	var b strings.Builder

@@ -13,6 +13,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+func mustConvert(t *testing.T, s, rel string) Version {
+	t.Helper()
+	v, err := FromPEP440(pep440.MustParse(s), rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func TestFromPEP440(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"1.0", "1.0"},
@@ -34,7 +43,7 @@ func TestFromPEP440(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			got := FromPEP440(pep440.MustParse(tc.in), "1")
+			got := mustConvert(t, tc.in, "1")
 			if diff := cmp.Diff(tc.want+"-1", got.String()); diff != "" {
 				t.Errorf("FromPEP440(%q) (-want +got):\n%s", tc.in, diff)
 			}
@@ -43,6 +52,15 @@ func TestFromPEP440(t *testing.T) {
 				t.Errorf("ParseVersion(%q) = %+v, %v; want %+v", got, back, err, got)
 			}
 		})
+	}
+}
+
+func TestFromPEP440HugeEpoch(t *testing.T) {
+	if v, err := FromPEP440(pep440.MustParse("2147483648!1.0"), "1"); err == nil {
+		t.Errorf("converted to %s, want an error", v)
+	}
+	if _, err := FromPEP440(pep440.MustParse("2147483647!1.0"), "1"); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -98,7 +116,7 @@ func TestOrderVectors(t *testing.T) {
 	list := orderingVectors(t)
 	conv := make([]Version, len(list))
 	for i, s := range list {
-		conv[i] = FromPEP440(pep440.MustParse(s), "")
+		conv[i] = mustConvert(t, s, "")
 	}
 	for i := range list {
 		for j := range list {
@@ -132,7 +150,7 @@ func TestCompareWithDpkg(t *testing.T) {
 	}
 	// The PEP 440 ordering vectors, converted, join the list.
 	for _, s := range orderingVectors(t) {
-		parsed = append(parsed, FromPEP440(pep440.MustParse(s), "1"))
+		parsed = append(parsed, mustConvert(t, s, "1"))
 	}
 	sort.SliceStable(parsed, func(i, j int) bool { return CompareVersions(parsed[i], parsed[j]) < 0 })
 	for i := 1; i < len(parsed); i++ {
@@ -197,7 +215,14 @@ func FuzzFromPEP440(f *testing.F) {
 		if err != nil {
 			return
 		}
-		da, db := FromPEP440(a, "1"), FromPEP440(b, "1")
+		da, erra := FromPEP440(a, "1")
+		db, errb := FromPEP440(b, "1")
+		if erra != nil || errb != nil {
+			if (erra != nil) != (a.Epoch() > maxEpoch) || (errb != nil) != (b.Epoch() > maxEpoch) {
+				t.Fatalf("FromPEP440(%s), FromPEP440(%s): %v, %v", a, b, erra, errb)
+			}
+			return
+		}
 		for _, d := range []Version{da, db} {
 			back, err := ParseVersion(d.String())
 			if err != nil {
