@@ -84,6 +84,11 @@ func (l *FindLinks) load(ctx context.Context) ([]simpleapi.File, error) {
 		return l.links, nil
 	}
 	links, err := l.readLinks(ctx)
+	if errors.Is(err, fs.ErrNotExist) {
+		// pip ignores a location that does not exist, with a warning.
+		l.opts.warn(fmt.Sprintf("find-links location %s does not exist; ignored", l.label))
+		links, err = nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading find-links %s: %w", l.label, err)
 	}

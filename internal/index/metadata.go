@@ -149,6 +149,9 @@ func (r *MetadataReader) read(ctx context.Context, f File) ([]byte, string, erro
 		// answer between requests) falls back to the whole file.
 	}
 	if r.fetcher == nil {
+		if offline {
+			return nil, "", fmt.Errorf("%w: no cached copy", ErrOffline)
+		}
 		return nil, "", errors.New("no way to read it: no metadata file, no range support and downloading is not available")
 	}
 	res, err := r.fetcher.Fetch(ctx, FetchRequest(f))
