@@ -62,9 +62,9 @@ var ctx = context.Background()
 // fileSummary is what the tests compare of an index.File.
 type fileSummary struct {
 	Filename, Kind, Name, Version, Tags, SHA256, RequiresPython, Yanked string
-	Metadata                                                           bool
-	Size                                                               int64
-	Uploaded                                                           string
+	Metadata                                                            bool
+	Size                                                                int64
+	Uploaded                                                            string
 }
 
 func summarize(files []index.File) []fileSummary {
