@@ -76,7 +76,8 @@ type Options struct {
 	// ignored; a direct reference makes the package come from that URL.
 	Constraints []pep508.Requirement
 	// Preferences are versions to try first (the installed or locked
-	// ones), used when they fit the requirements.
+	// ones), used when they fit the requirements. A preferred version
+	// may be a yanked release.
 	Preferences map[pkgname.Name]pep440.Version
 	// Upgrade drops the preferences of the packages the root requires
 	// directly (pip's --upgrade), and of all packages with Eager.

@@ -36,6 +36,7 @@ type project struct {
 	url        string      // direct reference, when one was required
 	urlFrom    string      // who required url, for errors
 	prefetched bool
+	decisions  int                                     // times a version was decided
 	reqs       map[pep440.Version][]pep508.Requirement // Provider.Requirements, memoized
 	bad        map[pep440.Version]string               // UnusableError reasons
 	hinted     map[pep440.Version]bool                 // PrefetchRequirements sent
@@ -86,9 +87,10 @@ type countEntry struct {
 }
 
 // Solve resolves reqs, the root requirements, with the candidates p
-// offers. It returns a *NoSolutionError when no set of versions satisfies
-// them, and a *ProviderError (or the provider's fs.ErrNotExist-free error)
-// when the provider fails.
+// offers, under opts. It returns a *NoSolutionError when no choice of
+// versions satisfies them; a *ProviderError when the provider fails; a
+// *ConflictingURLsError or *RequiresPythonError for those input errors;
+// ctx's error when ctx ends first.
 func Solve(ctx context.Context, p Provider, reqs []pep508.Requirement, opts Options) (*Resolution, error) {
 	s := &session{
 		ctx:         ctx,
@@ -335,12 +337,19 @@ func (s *session) unusableReason(name pkgname.Name, c Candidate) string {
 		return c.Unavailable
 	case c.Version.IsZero():
 		return "has no valid version"
-	case c.Yanked && !s.pinned(name, c.Version):
+	case c.Yanked && !s.pinned(name, c.Version) && !s.preferred(name, c.Version):
 		return "was yanked"
 	case s.opts.Prereleases == pep440.PrereleasesDeny && c.Version.IsPrerelease():
 		return "is a pre-release, and pre-releases are disabled"
 	}
 	return ""
+}
+
+// preferred reports whether v is the preferred version of name and the
+// preference applies (no upgrade drops it).
+func (s *session) preferred(name pkgname.Name, v pep440.Version) bool {
+	pref, ok := s.opts.Preferences[name]
+	return ok && pref.Equal(v) && !s.noPrefer[name] && !(s.opts.Upgrade && s.opts.UpgradeStrategy == Eager)
 }
 
 func (s *session) pinned(name pkgname.Name, v pep440.Version) bool {
@@ -593,10 +602,40 @@ func (s *session) decideVersion(pkg pkgID, c Candidate) (pkgID, bool, error) {
 		t := posTerm(rootID, pep440.Full())
 		if pkg != rootID {
 			t = exactTerm(pkg, c.Version)
+			s.hintNext(pkg, c)
 		}
 		s.sol.decide(pkg, c, t)
 	}
 	return pkg, false, nil
+}
+
+// hintNext tells the provider about the candidate after c when pkg has
+// been decided before: a package the solver backtracks over tends to be
+// backtracked over again.
+func (s *session) hintNext(pkg pkgID, c Candidate) {
+	pr := s.pkgs[pkg].proj
+	pr.decisions++
+	if s.prefetch == nil || pr.decisions < 2 {
+		return
+	}
+	set := s.sol.term(pkg).set
+	seen := false
+	for i := range pr.usable {
+		j := i
+		if s.lowest(pr) {
+			j = len(pr.usable) - 1 - i
+		}
+		n := pr.usable[j]
+		if seen && set.Contains(n.Version) {
+			s.hint(pr, n)
+			return
+		}
+		seen = seen || n.Version.Equal(c.Version)
+	}
+}
+
+func (s *session) lowest(pr *project) bool {
+	return s.opts.Strategy == Lowest || (s.opts.Strategy == LowestDirect && s.direct[pr.name])
 }
 
 // pickPackage chooses the undecided required package with the fewest
@@ -691,12 +730,12 @@ func (s *session) chooseVersion(p pkgID, set pep440.Set) (Candidate, bool) {
 			}
 		}
 	}
-	if pref, ok := s.opts.Preferences[pr.name]; ok && !s.noPrefer[pr.name] && !(s.opts.Upgrade && s.opts.UpgradeStrategy == Eager) && set.Contains(pref) {
+	if pref, ok := s.opts.Preferences[pr.name]; ok && s.preferred(pr.name, pref) && set.Contains(pref) {
 		if c, ok := s.usableAt(pr, pref); ok {
 			return c, true
 		}
 	}
-	lowest := s.opts.Strategy == Lowest || (s.opts.Strategy == LowestDirect && s.direct[pr.name])
+	lowest := s.lowest(pr)
 	allowPre := s.opts.Prereleases == pep440.PrereleasesAllow
 	var pre *Candidate
 	n := len(pr.usable)

@@ -235,6 +235,15 @@ func TestSolve(t *testing.T) {
 			want: []string{"a==1.0", "b==1.0"},
 		},
 		{
+			name:  "a preferred yanked release",
+			index: map[string][]string{"a 1.0": nil, "a 2.0 yanked": nil},
+			root:  []string{"a"},
+			opts: func(o *resolve.Options) {
+				o.Preferences = map[pkgname.Name]pep440.Version{"a": pep440.MustParse("2.0")}
+			},
+			want: []string{"a==2.0"},
+		},
+		{
 			name:  "a preference that does not fit is dropped",
 			index: map[string][]string{"a 1.0": nil, "a 2.0": nil, "a 3.0": nil},
 			root:  []string{"a>=2"},

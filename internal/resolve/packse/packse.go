@@ -108,11 +108,31 @@ type Environment struct {
 	AdditionalPython []string `json:"additional_python"`
 }
 
-// Expected is the scenario's expected outcome.
+// Expected is the scenario's expected outcome: whether it resolves and,
+// when the scenario says, the exact set of packages and versions.
 type Expected struct {
 	Satisfiable bool              `json:"satisfiable"`
 	Packages    map[string]string `json:"packages"`
 	Explanation string            `json:"explanation"`
+}
+
+// Skip reports whether a pip-style resolver should leave the scenario out,
+// and why: universal scenarios describe one lock for every platform (uv
+// forks on markers to build it), and a few scenarios encode a uv behaviour
+// that pip, and so ferry, deliberately does not share.
+func (s *Scenario) Skip() (reason string, skip bool) {
+	if s.ResolverOptions.Universal {
+		return "universal (lock-style) resolution is not a pip-style install", true
+	}
+	if why, ok := divergent[s.Name]; ok {
+		return why, true
+	}
+	return "", false
+}
+
+// divergent lists the scenarios whose expectation is uv's and not pip's.
+var divergent = map[string]string{
+	"python-less-than-current": "uv ignores the upper bound of a package's Requires-Python; pip, which ferry follows, rejects a==1.0.0 (Requires-Python <=3.8) on Python 3.9",
 }
 
 // DefaultRequiresPython is packse's default Requires-Python.
@@ -245,7 +265,7 @@ func (s *Scenario) Provider(t Target) (*resolve.MemoryProvider, error) {
 			if err != nil {
 				return nil, fmt.Errorf("scenario %s: %s: %w", s.Name, n, err)
 			}
-			reqs, err := rel.requirements()
+			reqs, err := rel.Requirements()
 			if err != nil {
 				return nil, fmt.Errorf("scenario %s: %s==%s: %w", s.Name, n, vs, err)
 			}
@@ -267,9 +287,34 @@ func nameSet(names []string) map[pkgname.Name]bool {
 	return m
 }
 
-// requirements returns the version's requirements, the extras' ones with
-// an `extra == "name"` marker.
-func (rel Version) requirements() ([]pep508.Requirement, error) {
+// RequiresPythonOrDefault returns the release's Requires-Python, packse's
+// default when it gives none ("" when it explicitly has none).
+func (rel Version) RequiresPythonOrDefault() string {
+	if rel.RequiresPython != nil {
+		return *rel.RequiresPython
+	}
+	return DefaultRequiresPython
+}
+
+// HasSdist reports whether the release has a source distribution.
+func (rel Version) HasSdist() bool { return rel.Sdist == nil || *rel.Sdist }
+
+// WheelTagsOrDefault returns the compressed tag sets of the release's
+// wheels, one per wheel: wheel_tags when given, else one py3-none-any
+// wheel unless wheel is false.
+func (rel Version) WheelTagsOrDefault() []string {
+	if len(rel.WheelTags) > 0 {
+		return rel.WheelTags
+	}
+	if rel.Wheel == nil || *rel.Wheel {
+		return []string{"py3-none-any"}
+	}
+	return nil
+}
+
+// Requirements returns the release's Requires-Dist: its requirements, and
+// those of each extra with an `extra == "name"` marker added.
+func (rel Version) Requirements() ([]pep508.Requirement, error) {
 	reqs, err := resolve.ParseRequirements(rel.Requires)
 	if err != nil {
 		return nil, err
@@ -299,11 +344,7 @@ func (rel Version) requirements() ([]pep508.Requirement, error) {
 // candidate decides whether the version is usable on t and from which file.
 func (rel Version) candidate(v pep440.Version, t Target, noBuild, noBinary bool) (resolve.Candidate, error) {
 	c := resolve.Candidate{Version: v, Yanked: rel.Yanked}
-	rp := DefaultRequiresPython
-	if rel.RequiresPython != nil {
-		rp = *rel.RequiresPython
-	}
-	if rp != "" {
+	if rp := rel.RequiresPythonOrDefault(); rp != "" {
 		specs, err := pep440.ParseSpecifiers(rp)
 		if err != nil {
 			return c, fmt.Errorf("requires_python: %w", err)
@@ -313,12 +354,8 @@ func (rel Version) candidate(v pep440.Version, t Target, noBuild, noBinary bool)
 			return c, nil
 		}
 	}
-	hasWheel := rel.Wheel == nil || *rel.Wheel
-	hasSdist := rel.Sdist == nil || *rel.Sdist
-	wheelTags := rel.WheelTags
-	if len(wheelTags) == 0 && hasWheel {
-		wheelTags = []string{"py3-none-any"}
-	}
+	hasSdist := rel.HasSdist()
+	wheelTags := rel.WheelTagsOrDefault()
 	compatible := false
 	for _, w := range wheelTags {
 		ts, err := tags.ParseTagSet(w)

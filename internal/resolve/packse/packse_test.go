@@ -17,12 +17,6 @@ import (
 
 const vectors = "resolver_scenarios_packse.json"
 
-// Scenarios whose expectation encodes a uv behaviour that pip (and so
-// ferry) deliberately does not share. They are skipped, with the reason.
-var divergent = map[string]string{
-	"python-less-than-current": "uv ignores the upper bound of a package's Requires-Python; pip, which ferry follows, rejects a==1.0.0 (Requires-Python <=3.8) on Python 3.9",
-}
-
 func loadScenarios(t *testing.T) *packse.File {
 	t.Helper()
 	data, err := os.ReadFile(testkit.VectorPath(t, vectors))
@@ -46,13 +40,9 @@ func TestScenarios(t *testing.T) {
 	})
 	for _, sc := range f.Scenarios {
 		t.Run(sc.Name, func(t *testing.T) {
-			if sc.ResolverOptions.Universal {
-				// Universal scenarios describe one lock for every
-				// platform, which uv builds by forking on markers.
-				tally.Skip(1)
-				t.Skip("universal (lock-style) resolution is not a pip-style install")
-			}
-			if why, ok := divergent[sc.Name]; ok {
+			// Universal scenarios (one lock for every platform) and the
+			// few that encode uv-only behaviour; Skip says which.
+			if why, skip := sc.Skip(); skip {
 				tally.Skip(1)
 				t.Skip(why)
 			}
