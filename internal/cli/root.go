@@ -30,6 +30,9 @@ where pip has the flag.`,
 	for _, add := range []func(*Factory) *cobra.Command{
 		newCmdVersion,
 		newCmdVenv,
+		newCmdIndex,
+		newCmdInstall,
+		newCmdUninstall,
 	} {
 		root.AddCommand(add(f))
 	}
