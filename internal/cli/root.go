@@ -30,7 +30,6 @@ where pip has the flag.`,
 	for _, add := range []func(*Factory) *cobra.Command{
 		newCmdVersion,
 		newCmdVenv,
-		newCmdIndex,
 		newCmdInstall,
 		newCmdUninstall,
 	} {
