@@ -201,8 +201,11 @@ type installPlan struct {
 type planWheel struct {
 	Path      string
 	Requested bool
-	// DirectURL is recorded as direct_url.json (installs by path or URL).
-	DirectURL *distinfo.DirectURL
+	// DirectURL is recorded as direct_url.json (installs by path or URL);
+	// when nil, a requested wheel gets a file URL record unless
+	// NoDirectURL (wheels ferry picked itself, such as seed wheels).
+	DirectURL   *distinfo.DirectURL
+	NoDirectURL bool
 }
 
 // notAvailable is the error for inputs a later version of ferry handles.
@@ -437,7 +440,7 @@ func runInstallPlan(ctx context.Context, f *Factory, plan *installPlan, l instal
 			}
 		}
 		du := w.DirectURL
-		if du == nil && w.Requested {
+		if du == nil && w.Requested && !w.NoDirectURL {
 			du = directURLFor(w.Path, u.SHA256)
 		}
 		txn.Install = append(txn.Install, install.Item{Wheel: u, Requested: w.Requested, DirectURL: du})
@@ -544,4 +547,50 @@ func ms(d time.Duration) string {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// seedWheels returns the pip wheels (and setuptools and wheel, where the
+// interpreter ships them) that `python -m ensurepip` would install: those
+// bundled in the interpreter's ensurepip package, else those a Debian-style
+// distribution keeps in /usr/share/python-wheels.
+func seedWheels(info *interp.Info) ([]string, error) {
+	var dirs []string
+	if info.Stdlib != "" {
+		dirs = append(dirs, filepath.Join(info.Stdlib, "ensurepip", "_bundled"))
+	}
+	dirs = append(dirs, "/usr/share/python-wheels")
+	for _, d := range dirs {
+		var out []string
+		for _, project := range []string{"pip", "setuptools", "wheel"} {
+			m, _ := filepath.Glob(filepath.Join(d, project+"-*.whl"))
+			sort.Strings(m)
+			if len(m) > 0 {
+				out = append(out, m[len(m)-1])
+			}
+		}
+		if len(out) > 0 && strings.HasPrefix(filepath.Base(out[0]), "pip-") {
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("no pip wheel to seed the environment with: %s has no bundled wheels (ensurepip/_bundled) and /usr/share/python-wheels has none", info)
+}
+
+// seedVenv installs pip (as ensurepip would) into the environment whose
+// interpreter is python, from the wheels base (the interpreter the
+// environment was made from) ships.
+func seedVenv(ctx context.Context, f *Factory, base *interp.Info, python string, quiet bool) error {
+	whls, err := seedWheels(base)
+	if err != nil {
+		return err
+	}
+	cache, _ := interpreterCacheDir(f)
+	info, err := interp.Query(ctx, python, cache)
+	if err != nil {
+		return err
+	}
+	plan := &installPlan{}
+	for _, w := range whls {
+		plan.Wheels = append(plan.Wheels, planWheel{Path: w, Requested: true, NoDirectURL: true})
+	}
+	return runInstallPlan(ctx, f, plan, install.EnvLayout(info), info, engineOptions{LinkMode: fsx.LinkClone, Quiet: quiet})
 }

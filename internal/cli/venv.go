@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -84,11 +83,6 @@ type venvJSON struct {
 }
 
 func venvRun(ctx context.Context, f *Factory, opts *venvOptions) error {
-	if opts.Seed {
-		// TODO(installer): install pip from a local wheel once the
-		// installer package exists.
-		return &ExitError{Code: ExitFailure, Err: errors.New("ferry venv --seed: not available yet: installing pip needs ferry's installer, which this build does not have; create the environment without --seed and run `python -m ensurepip` in it")}
-	}
 	dir := opts.Path
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(f.Dir, dir)
@@ -113,6 +107,14 @@ func venvRun(ctx context.Context, f *Factory, opts *venvOptions) error {
 	})
 	if err != nil {
 		return err
+	}
+	if opts.Seed {
+		if !opts.JSON {
+			fmt.Fprintln(f.IO.ErrOut, "Seeding pip from the interpreter's bundled wheels")
+		}
+		if err := seedVenv(ctx, f, info, v.Python, opts.JSON); err != nil {
+			return fmt.Errorf("seeding %s: %w", v.Dir, err)
+		}
 	}
 	activate := filepath.Join(v.Scheme.Scripts, "activate")
 	if info.IsWindows() {

@@ -164,7 +164,6 @@ func TestVenvFailures(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"seed not available", []string{"venv", "--seed"}, nil, ExitFailure, "ferry venv --seed: not available yet"},
 		{"bad python", []string{"venv", "-p", "3.99"}, nil, ExitFailure, `no Python interpreter for "3.99" found`},
 		{"python path missing", []string{"venv", "-p", "/no/such/python"}, nil, ExitFailure, "/no/such/python"},
 		{"invalid request", []string{"venv", "-p", "3.x"}, nil, ExitFailure, "invalid interpreter request"},
