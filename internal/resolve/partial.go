@@ -1,5 +1,7 @@
 package resolve
 
+import "sort"
+
 // assignment is one step of the partial solution: a decision (cause nil,
 // the term is positive and names exactly one version) or a derivation
 // (the term follows from cause and the earlier assignments).
@@ -7,6 +9,9 @@ type assignment struct {
 	t     term
 	level int // decision level
 	cause *incompat
+	// acc is the intersection of the terms of the package's assignments
+	// up to and including this one.
+	acc term
 }
 
 // pkgState is what the partial solution knows about one package.
@@ -40,9 +45,10 @@ func (ps *partial) term(p pkgID) term { return ps.state(p).acc }
 
 func (ps *partial) push(a assignment) {
 	st := ps.state(a.t.pkg)
+	st.acc = st.acc.intersect(a.t)
+	a.acc = st.acc
 	st.idx = append(st.idx, len(ps.assigns))
 	ps.assigns = append(ps.assigns, a)
-	st.acc = st.acc.intersect(a.t)
 	ps.gen++
 	st.gen = ps.gen
 }
@@ -77,11 +83,10 @@ func (ps *partial) backtrack(lvl int) {
 	}
 	for p := range touched {
 		st := ps.state(p)
-		acc := anyTerm(p)
-		for _, i := range st.idx {
-			acc = acc.intersect(ps.assigns[i].t)
+		st.acc = anyTerm(p)
+		if n := len(st.idx); n > 0 {
+			st.acc = ps.assigns[st.idx[n-1]].acc
 		}
-		st.acc = acc
 		ps.gen++
 		st.gen = ps.gen
 	}
@@ -91,14 +96,16 @@ func (ps *partial) backtrack(lvl int) {
 // satisfier returns the index of the earliest assignment at which the
 // assignments of t's package, taken together, satisfy t. t must be
 // satisfied by the partial solution.
+//
+// The accumulated terms only narrow as assignments are added, so whether
+// they satisfy t is monotone and a binary search finds the first.
 func (ps *partial) satisfier(t term) int {
 	st := ps.state(t.pkg)
-	acc := anyTerm(t.pkg)
-	for _, i := range st.idx {
-		acc = acc.intersect(ps.assigns[i].t)
-		if acc.subsetOf(t) {
-			return i
-		}
+	k := sort.Search(len(st.idx), func(k int) bool {
+		return ps.assigns[st.idx[k]].acc.subsetOf(t)
+	})
+	if k == len(st.idx) {
+		return -1
 	}
-	return -1
+	return st.idx[k]
 }

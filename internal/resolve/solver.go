@@ -313,12 +313,22 @@ func (s *session) load(pr *project) error {
 		cands = slices.Clone(cands)
 		slices.SortStableFunc(cands, newestFirst)
 	}
-	var prev pep440.Version
+	pr.loaded = true
+	clean := true // every candidate usable, no version twice: share the slice
 	for i, c := range cands {
-		if i > 0 && c.Version.Equal(prev) {
+		if (i > 0 && c.Version.Equal(cands[i-1].Version)) || s.unusableReason(pr.name, c) != "" {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		pr.usable = cands
+		return nil
+	}
+	for i, c := range cands {
+		if i > 0 && c.Version.Equal(cands[i-1].Version) {
 			continue
 		}
-		prev = c.Version
 		if why := s.unusableReason(pr.name, c); why != "" {
 			c.Unavailable = why
 			pr.unusable = append(pr.unusable, c)
@@ -326,7 +336,6 @@ func (s *session) load(pr *project) error {
 		}
 		pr.usable = append(pr.usable, c)
 	}
-	pr.loaded = true
 	return nil
 }
 
