@@ -104,6 +104,12 @@ func (h *HTTP) fetch(ctx context.Context, name pkgname.Name) (*Page, error) {
 			page.Files = append(page.Files, f)
 		}
 	}
+	if len(p.Files) > 0 && len(page.Files) == 0 {
+		// Not an error (an index may list only files ferry cannot use),
+		// but a login page or a portal answering for the index looks
+		// like this too.
+		h.opts.warn(fmt.Sprintf("%s links to no wheel or sdist of %s (links on the page: %d)", httpx.Redact(pageURL), name, len(p.Files)))
+	}
 	return page, nil
 }
 

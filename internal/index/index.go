@@ -23,7 +23,8 @@ import (
 // satisfies errors.Is(err, fs.ErrNotExist)); any other error (network,
 // garbage page, offline cache miss) means the index could not be asked and
 // the answer is unknown. Implementations are safe for concurrent use and
-// memoize pages for the life of the value, so asking twice costs nothing.
+// memoize pages for the life of the value, so asking twice costs nothing;
+// a returned Page may be shared and must not be modified.
 type Index interface {
 	Project(ctx context.Context, name pkgname.Name) (*Page, error)
 }

@@ -225,6 +225,18 @@ func TestHTTPIndexLinks(t *testing.T) {
 	}
 }
 
+func TestHTTPIndexNoDistributions(t *testing.T) {
+	srv := pageServer(t, "text/html", `<html><body>Please <a href="/login">log in</a> to continue.</body></html>`)
+	var warnings []string
+	p, err := newHTTP(t, srv.URL+"/simple/", index.Options{Warn: func(m string) { warnings = append(warnings, m) }}).Project(ctx, "demo")
+	if err != nil || len(p.Files) != 0 {
+		t.Fatalf("page %+v, err %v", p, err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "links to no wheel or sdist of demo (links on the page: 1)") {
+		t.Errorf("warnings %q", warnings)
+	}
+}
+
 func TestHTTPIndexBadAnswers(t *testing.T) {
 	loop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Path, http.StatusFound)
