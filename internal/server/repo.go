@@ -3,7 +3,6 @@ package server
 import (
 	"archive/tar"
 	"archive/zip"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -174,25 +173,30 @@ func (s *scanner) describe(f index.File, st os.FileInfo) (*dist, error) {
 		return d, nil
 	}
 	p := filepath.Join(s.dir, f.Filename)
-	data, err := os.ReadFile(p)
+	fh, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", p, err)
 	}
-	sum := sha256.Sum256(data)
+	defer fh.Close()
+	h := sha256.New()
+	size, err := io.Copy(h, fh)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
 	d = &dist{
 		filename: f.Filename,
 		name:     f.Name,
 		version:  f.Version,
 		wheel:    f.Kind == index.KindWheel,
-		size:     int64(len(data)),
+		size:     size,
 		mtime:    st.ModTime(),
-		sha256:   hex.EncodeToString(sum[:]),
+		sha256:   hex.EncodeToString(h.Sum(nil)),
 	}
 	var meta []byte
 	if d.wheel {
-		meta, err = wheelMetadata(data, f.Name)
+		meta, err = wheelMetadata(fh, size, f.Name)
 	} else {
-		meta, err = sdistMetadata(data, f.Filename)
+		meta, err = sdistMetadata(fh, size, f.Filename)
 	}
 	if err != nil {
 		s.opts.warn("%s: no metadata: %v", f.Filename, err)
@@ -216,8 +220,8 @@ func (s *scanner) describe(f index.File, st os.FileInfo) (*dist, error) {
 }
 
 // wheelMetadata returns the .dist-info/METADATA member of a wheel.
-func wheelMetadata(data []byte, name pkgname.Name) ([]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func wheelMetadata(r io.ReaderAt, size int64, name pkgname.Name) ([]byte, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, err
 	}
@@ -254,14 +258,14 @@ func readEntry(e archive.ZipEntry) ([]byte, error) {
 }
 
 // sdistMetadata returns the top-level PKG-INFO of a .tar.gz or .zip sdist.
-func sdistMetadata(data []byte, filename string) ([]byte, error) {
+func sdistMetadata(r io.ReaderAt, size int64, filename string) ([]byte, error) {
 	isPKGInfo := func(name string) bool {
 		clean, err := archive.CleanName(name)
 		return err == nil && strings.Count(clean, "/") == 1 && strings.HasSuffix(clean, "/PKG-INFO")
 	}
 	switch {
 	case strings.HasSuffix(filename, ".zip"):
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		zr, err := zip.NewReader(r, size)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +279,7 @@ func sdistMetadata(data []byte, filename string) ([]byte, error) {
 			}
 		}
 	case strings.HasSuffix(filename, ".tar.gz") || strings.HasSuffix(filename, ".tgz"):
-		gz, err := gzip.NewReader(bytes.NewReader(data))
+		gz, err := gzip.NewReader(io.NewSectionReader(r, 0, size))
 		if err != nil {
 			return nil, err
 		}
