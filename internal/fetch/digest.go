@@ -165,6 +165,7 @@ type HashMismatchError struct {
 	Pinned bool
 }
 
+// Error names the file, the expected digests and the one received.
 func (e *HashMismatchError) Error() string {
 	want := make([]string, len(e.Expected))
 	for i, d := range e.Expected {

@@ -49,6 +49,7 @@ const (
 	KindWheel
 )
 
+// String returns "wheel" or "sdist".
 func (k Kind) String() string {
 	switch k {
 	case KindWheel:
@@ -100,6 +101,7 @@ type NotFoundError struct {
 	Sources []string // redacted
 }
 
+// Error names the project and every place that was asked.
 func (e *NotFoundError) Error() string {
 	if len(e.Sources) == 0 {
 		return fmt.Sprintf("project %s not found: no index configured", e.Name)
@@ -178,7 +180,7 @@ func ParseFilename(filename string) (File, bool) {
 	return f, ok
 }
 
-// sortedSources returns the distinct values of srcs in first-seen order.
+// dedupe returns the distinct values of srcs in first-seen order.
 func dedupe(srcs []string) []string {
 	var out []string
 	for _, s := range srcs {

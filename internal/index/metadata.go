@@ -31,6 +31,8 @@ type MetadataMismatchError struct {
 	MetadataName, MetadataVersion string
 }
 
+// Error names the file, where the metadata came from, and both names and
+// versions.
 func (e *MetadataMismatchError) Error() string {
 	return fmt.Sprintf("metadata of %s (from %s) is for %s %s, but the file name says %s %s",
 		e.Filename, e.Source, e.MetadataName, e.MetadataVersion, e.FileName, e.FileVersion)
@@ -211,6 +213,7 @@ type httpRanger struct {
 	url    string
 }
 
+// ReadRange implements ranger with an HTTP range request.
 func (h httpRanger) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
 	data, _, ok, err := h.client.GetRange(ctx, h.url, off, n)
 	if err != nil {
@@ -224,6 +227,7 @@ func (h httpRanger) ReadRange(ctx context.Context, off, n int64) ([]byte, error)
 
 type fileRanger struct{ f *os.File }
 
+// ReadRange implements ranger with ReadAt.
 func (r fileRanger) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
 	b := make([]byte, n)
 	if _, err := r.f.ReadAt(b, off); err != nil {

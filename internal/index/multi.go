@@ -164,6 +164,7 @@ type excludeNewer struct {
 	cutoff time.Time
 }
 
+// Project implements Index.
 func (e excludeNewer) Project(ctx context.Context, name pkgname.Name) (*Page, error) {
 	p, err := e.idx.Project(ctx, name)
 	if err != nil {

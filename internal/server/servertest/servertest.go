@@ -213,6 +213,7 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader records the status.
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
