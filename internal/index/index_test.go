@@ -691,3 +691,19 @@ func TestParseFilename(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseExcludeNewer(f *testing.F) {
+	f.Add("2024-01-02")
+	f.Add("2024-01-02T03:04:05.123Z")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := index.ParseExcludeNewer(s)
+		if err != nil {
+			return
+		}
+		// A timestamp's own RFC 3339 form means the same instant.
+		back, err := index.ParseExcludeNewer(got.Format(time.RFC3339Nano))
+		if err != nil || !back.Equal(got) {
+			t.Fatalf("round trip of %q: %v, %v", s, back, err)
+		}
+	})
+}
