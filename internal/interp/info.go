@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"ferry/internal/tags"
 )
 
 // MinSupportedMajor and MinSupportedMinor name the oldest Python language
@@ -206,6 +208,9 @@ type Info struct {
 	VenvScheme Scheme     `json:"venv_scheme"`
 	User       UserScheme `json:"user"`
 	Platform   Platform   `json:"platform"`
+	// TagFacts are the facts the accepted wheel tags derive from (see
+	// Info.Interpreter).
+	TagFacts tags.Facts `json:"tag_facts"`
 	// MagicNumber is importlib.util.MAGIC_NUMBER in hex ("cb0d0d0a");
 	// CacheTag is sys.implementation.cache_tag ("cpython-312").
 	MagicNumber string `json:"magic_number"`

@@ -271,6 +271,48 @@ def platform_facts():
     }
 
 
+def tag_facts(musl):
+    """The facts internal/tags derives the accepted wheel tags from."""
+    import importlib.machinery
+    import struct
+    import sysconfig
+
+    def var(name):
+        v = sysconfig.get_config_var(name)
+        try:
+            return None if v is None else int(v)
+        except (TypeError, ValueError):
+            return None
+
+    try:
+        glibc = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (AttributeError, OSError, ValueError):
+        glibc = ""
+    system = platform.system()
+    return {
+        "implementation_name": sys.implementation.name,
+        "version": list(sys.version_info[:2]),
+        "py_version_nodot": sysconfig.get_config_var("py_version_nodot") or "",
+        "system": system,
+        "platform": sysconfig.get_platform(),
+        "machine": platform.mac_ver()[2] if system == "Darwin" else platform.machine(),
+        "pointer_size": struct.calcsize("P"),
+        "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX") or "",
+        "soabi": sysconfig.get_config_var("SOABI") or "",
+        "py_debug": var("Py_DEBUG"),
+        "py_gil_disabled": var("Py_GIL_DISABLED"),
+        "with_pymalloc": var("WITH_PYMALLOC"),
+        "unicode_size": var("Py_UNICODE_SIZE"),
+        "maxunicode": sys.maxunicode,
+        "has_totalrefcount": hasattr(sys, "gettotalrefcount"),
+        "extension_suffixes": list(importlib.machinery.EXTENSION_SUFFIXES),
+        "glibc_version": glibc,
+        "musl_version": musl,
+        "mac_version": platform.mac_ver()[0] if system == "Darwin" else "",
+        "multiarch": getattr(sys.implementation, "_multiarch", "") or "",
+    }
+
+
 def bytecode():
     import importlib.util
 
@@ -304,6 +346,7 @@ def main():
     info["markers"] = markers()
     info.update(schemes())
     info["platform"] = platform_facts()
+    info["tag_facts"] = tag_facts(info["platform"]["musl"])
     info.update(bytecode())
     info["flags"] = flags()
     info["sys_path"] = list(sys.path)
