@@ -414,10 +414,12 @@ func (pl *planner) journal() (*journal, error) {
 	// New directories, parents first.
 	dsts := sortedKeys(pl.places)
 	mk := map[string]bool{}
+	there := map[string]bool{} // directories known to exist
 	need := func(d string) {
-		for ; !mk[d]; d = filepath.Dir(d) {
+		for ; !mk[d] && !there[d]; d = filepath.Dir(d) {
 			st, err := os.Lstat(d)
 			if err == nil && (st.IsDir() || !pl.removeSet[d]) {
+				there[d] = true
 				return // exists (a file in the way fails the step, safely)
 			}
 			if filepath.Dir(d) == d {
@@ -444,7 +446,8 @@ func (pl *planner) journal() (*journal, error) {
 	for _, d := range dsts {
 		pc := pl.places[d]
 		o := op{Kind: opPlace, Path: d, src: pc.src, content: pc.content, lazy: pc.lazy, perm: pc.perm}
-		if pl.removeSet[d] || exists(d) {
+		// Nothing exists yet in a directory the transaction creates.
+		if pl.removeSet[d] || (!mk[filepath.Dir(d)] && exists(d)) {
 			o.Backup = backup(d)
 		}
 		if pc.lazy != nil {
