@@ -121,7 +121,7 @@ func (c Control) validate() error {
 	if !ValidPackageName(c.Package) {
 		return bad("Package", fmt.Sprintf("%q is not a valid package name", c.Package))
 	}
-	if _, err := ParseVersion(c.Version.String()); err != nil || c.Version.Upstream == "" {
+	if v, err := ParseVersion(c.Version.String()); err != nil || v != c.Version {
 		return bad("Version", fmt.Sprintf("%q is not a valid version", c.Version.String()))
 	}
 	if c.Architecture == "" || strings.Trim(c.Architecture, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {

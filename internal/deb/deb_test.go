@@ -119,6 +119,7 @@ func TestWriteRejects(t *testing.T) {
 		{"one-letter name", func(p *Package) { p.Control.Package = "h" }},
 		{"no version", func(p *Package) { p.Control.Version = Version{} }},
 		{"bad version", func(p *Package) { p.Control.Version = Version{Upstream: "x1"} }},
+		{"dash without revision", func(p *Package) { p.Control.Version = Version{Upstream: "1.0-2"} }},
 		{"bad arch", func(p *Package) { p.Control.Architecture = "x86_64 " }},
 		{"no maintainer", func(p *Package) { p.Control.Maintainer = "" }},
 		{"no synopsis", func(p *Package) { p.Control.Synopsis = " " }},

@@ -21,4 +21,8 @@
 //     CompareVersions is rpm's order and ParseVersion(v.String()) == v.
 //
 // File contents are read into memory (rpmpack needs every body as bytes).
+// The cpio payload names files by absolute path ("/opt/app/x.py"), as
+// rpmpack writes it: rpm installs by the header's file list and is not
+// affected, but unpacking by hand needs cpio's --no-absolute-filenames
+// (rpm2cpio x.rpm | cpio -idm --no-absolute-filenames).
 package rpm
