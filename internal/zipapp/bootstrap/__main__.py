@@ -154,7 +154,7 @@ def _isolate(zip_path):
             del sys.modules[name]
             gone.add(name)
     if gone:
-        sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__ not in gone]
+        sys.meta_path[:] = [f for f in sys.meta_path if getattr(f, "__module__", None) not in gone]
         sys.path_hooks[:] = [h for h in sys.path_hooks if getattr(h, "__module__", None) not in gone]
         sys.path_importer_cache.clear()
 
