@@ -141,7 +141,7 @@ func (o Options) workers() int {
 	if o.Workers > 0 {
 		return o.Workers
 	}
-	return min(runtime.GOMAXPROCS(0)*4, 32)
+	return min(runtime.GOMAXPROCS(0)*2, 16)
 }
 
 // Apply performs txn atomically: on success the environment holds

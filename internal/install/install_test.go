@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -369,5 +370,28 @@ func TestLauncherRefuses(t *testing.T) {
 		if _, err := LauncherScript("/p", l); err == nil {
 			t.Errorf("LauncherScript(%+v) succeeded", l)
 		}
+	}
+}
+
+func TestEnvLock(t *testing.T) {
+	l := fakeLayout(t.TempDir())
+	e, err := OpenEnv(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := OpenEnv(ctx, l); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second OpenEnv while locked: err = %v, want deadline exceeded", err)
+	}
+	e.Close()
+	e2, err := OpenEnv(context.Background(), l)
+	if err != nil {
+		t.Fatalf("OpenEnv after Close: %v", err)
+	}
+	e2.Close()
+	// The lock leaves nothing behind in the environment.
+	if ents, _ := os.ReadDir(l.Scheme.Purelib); len(ents) != 0 {
+		t.Errorf("site-packages holds %d entries after locking", len(ents))
 	}
 }
