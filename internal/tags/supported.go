@@ -59,6 +59,10 @@ type Platform struct {
 	// NativeLinuxFirst puts linux_<arch> before the manylinux and musllinux
 	// tags, as packaging 26.3 does; pip's vendored packaging puts it last.
 	NativeLinuxFirst bool
+	// Explicit, when not empty, is the exact list of platform tags to
+	// accept, most preferred first, whatever the other fields say (pip's
+	// --platform, for resolving for another machine).
+	Explicit []string
 }
 
 // Interpreter describes a Python interpreter for Supported.
@@ -247,6 +251,9 @@ func pyRange(v MajorMinor) []string {
 
 // PlatformTags returns the platform parts p accepts, most preferred first.
 func PlatformTags(p Platform) []string {
+	if len(p.Explicit) > 0 {
+		return p.Explicit
+	}
 	switch p.OS {
 	case OSLinux:
 		return linuxPlatforms(p)
