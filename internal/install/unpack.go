@@ -113,13 +113,55 @@ func (o UnpackOptions) workers() int {
 // wheel) leaves nothing in the cache; the error is a *wheel.Error naming
 // the wheel and the member.
 func Unpack(ctx context.Context, c *cache.Cache, p string, opts UnpackOptions) (*Unpacked, error) {
-	digest, _, err := HashFile(p)
-	if err != nil {
-		return nil, err
+	return UnpackSource(ctx, c, Source{Path: p}, opts)
+}
+
+// Source is a wheel file to unpack.
+type Source struct {
+	// Path is the file.
+	Path string
+	// FileName is the wheel's file name when Path does not end in it (a
+	// file in the download cache, named by its digest).
+	FileName string
+	// SHA256 is the file's digest when the caller knows it (a verified
+	// download); empty means hash the file first.
+	SHA256 string
+}
+
+func (s Source) name() string {
+	if s.FileName != "" {
+		return s.FileName
 	}
-	dir, _, err := c.Ensure(ctx, cache.Unpacked, cache.SHA256(digest), func(ctx context.Context, tmp string) error {
-		return unpackTo(ctx, p, digest, tmp, opts)
-	})
+	return filepath.Base(s.Path)
+}
+
+// LookupUnpacked returns the unpacked entry of the wheel whose sha256 is
+// digest, when the cache holds a complete one. It reads no archive.
+func LookupUnpacked(c *cache.Cache, digest string) (*Unpacked, bool) {
+	dir, ok := c.Lookup(cache.Unpacked, cache.SHA256(digest))
+	if !ok {
+		return nil, false
+	}
+	u, err := readManifest(dir)
+	if err != nil || u.SHA256 != digest {
+		return nil, false
+	}
+	return u, true
+}
+
+// UnpackSource is Unpack for a Source.
+func UnpackSource(ctx context.Context, c *cache.Cache, src Source, opts UnpackOptions) (*Unpacked, error) {
+	digest := src.SHA256
+	if digest == "" {
+		var err error
+		if digest, _, err = HashFile(src.Path); err != nil {
+			return nil, err
+		}
+	}
+	fill := func(ctx context.Context, tmp string) error {
+		return unpackTo(ctx, src.Path, src.name(), digest, tmp, opts)
+	}
+	dir, _, err := c.Ensure(ctx, cache.Unpacked, cache.SHA256(digest), fill)
 	if err != nil {
 		return nil, err
 	}
@@ -129,17 +171,14 @@ func Unpack(ctx context.Context, c *cache.Cache, p string, opts UnpackOptions) (
 		if rerr := c.Remove(ctx, cache.Unpacked, cache.SHA256(digest)); rerr != nil {
 			return nil, err
 		}
-		dir, _, err = c.Ensure(ctx, cache.Unpacked, cache.SHA256(digest), func(ctx context.Context, tmp string) error {
-			return unpackTo(ctx, p, digest, tmp, opts)
-		})
-		if err != nil {
+		if dir, _, err = c.Ensure(ctx, cache.Unpacked, cache.SHA256(digest), fill); err != nil {
 			return nil, err
 		}
 		if u, err = readManifest(dir); err != nil {
 			return nil, err
 		}
 	}
-	u.Source = p
+	u.Source = src.Path
 	return u, nil
 }
 
@@ -211,7 +250,7 @@ func readManifest(dir string) (*Unpacked, error) {
 
 // unpackTo extracts and verifies the wheel at p into entry/tree and
 // writes entry/manifest.json.
-func unpackTo(ctx context.Context, p, digest, entry string, opts UnpackOptions) error {
+func unpackTo(ctx context.Context, p, name, digest, entry string, opts UnpackOptions) error {
 	f, err := os.Open(p)
 	if err != nil {
 		return err
@@ -221,7 +260,7 @@ func unpackTo(ctx context.Context, p, digest, entry string, opts UnpackOptions) 
 	if err != nil {
 		return err
 	}
-	w, err := wheel.Open(f, st.Size(), filepath.Base(p), opts.Wheel)
+	w, err := wheel.Open(f, st.Size(), name, opts.Wheel)
 	if err != nil {
 		return err
 	}
