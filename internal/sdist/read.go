@@ -23,6 +23,8 @@ var ErrLayout = errors.New("members must all be inside one top-level directory")
 
 // File is one regular file of an sdist, as Unpack reports it.
 type File struct {
+	// Top is the archive's top-level directory ("my_project-1.0").
+	Top string
 	// Name is the path below the top-level directory ("pkg/__init__.py").
 	Name string
 	// Executable reports an owner-executable mode bit.
@@ -87,7 +89,7 @@ func (u *unpacker) place(name string, dir bool) (string, error) {
 }
 
 func (u *unpacker) file(rel string, exec bool, body io.Reader) error {
-	f := File{Name: rel, Executable: exec}
+	f := File{Top: u.top, Name: rel, Executable: exec}
 	if rel == PkgInfoFile {
 		data, err := io.ReadAll(body)
 		if err != nil {
