@@ -1,0 +1,4 @@
+"""srcpkg."""
+from srcpkg.core import thing  # noqa
+
+__version__ = "2.0.0rc1"
