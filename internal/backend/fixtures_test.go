@@ -45,7 +45,11 @@ func TestFixtures(t *testing.T) {
 					f.check(t, "scripts/"+filepath.Base(n), content[n])
 				}
 			}
-			f.check(t, "warnings", strings.Join(warnings, "\n"))
+			var wl strings.Builder
+			for _, w := range warnings {
+				wl.WriteString(w + "\n")
+			}
+			f.check(t, "warnings", wl.String())
 			f.save(t)
 		})
 	}
