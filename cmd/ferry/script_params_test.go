@@ -35,9 +35,17 @@ func scriptParams(t *testing.T) testscript.Params {
 			env.Setenv("TESTDATA", testdata)
 			env.Setenv("SHARED", shared)
 			env.Setenv("NO_COLOR", "1")
-			for _, k := range []string{"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "VIRTUAL_ENV", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"} {
+			for _, k := range []string{"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "VIRTUAL_ENV", "https_proxy", "http_proxy", "no_proxy"} {
 				env.Setenv(k, "")
 			}
+			// Hermetic: every request that is not to loopback goes to a
+			// proxy that refuses connections, so no script can reach the
+			// internet (the default index included).
+			env.Setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+			env.Setenv("HTTP_PROXY", "http://127.0.0.1:9")
+			env.Setenv("NO_PROXY", "127.0.0.1,localhost")
+			env.Setenv("PIP_CONFIG_FILE", os.DevNull)
+			env.Setenv("FERRY_RETRIES", "0")
 			return nil
 		},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"ferry/internal/distname"
 	"ferry/internal/fetch"
+	"ferry/internal/httpx"
 	"ferry/internal/index"
 	"ferry/internal/install"
 	"ferry/internal/pep440"
@@ -198,7 +199,7 @@ func (s *Session) Resolve(ctx context.Context, target *Target, req Request, inv 
 			it.Installed = inv.Lookup(pkg.Name)
 			if len(it.Installed) > 0 {
 				it.Action = Upgrade
-				if len(it.Installed) == 1 && sameVersion(it.Installed[0].Version, it.Version) && !needsReplace(it) {
+				if len(it.Installed) == 1 && sameVersion(it.Installed[0].Version, it.Version) && !needsReplace(it, it.Installed[0]) {
 					it.Action = Keep
 				} else if anySameVersion(it.Installed, it.Version) {
 					it.Action = Reinstall
@@ -227,10 +228,22 @@ func describeUnpinned(pkg resolve.Package) string {
 }
 
 // needsReplace reports an installed copy that must be replaced although
-// its version matches: an editable install or a direct reference asked
-// for explicitly.
-func needsReplace(it Item) bool {
-	return it.Editable || (it.Choice != nil && it.Choice.Direct && it.Requested)
+// its version matches, as pip decides: an editable install or a project
+// directory asked for explicitly is always reinstalled; an archive named
+// by URL replaces a copy installed from anywhere else.
+func needsReplace(it Item, d *install.Dist) bool {
+	ch := it.Choice
+	if it.Editable || (ch != nil && ch.SourceDir != "" && it.Requested) {
+		return true
+	}
+	if ch == nil || !ch.Direct || !it.Requested {
+		return false
+	}
+	du, err := d.DirectURL()
+	if err != nil || du == nil {
+		return true
+	}
+	return du.URL != httpx.Redact(ch.File.URL)
 }
 
 func sameVersion(installed string, v pep440.Version) bool {
