@@ -95,13 +95,7 @@ func TestEditableWheel(t *testing.T) {
 // runs the console script pip made from entry_points.txt.
 func TestEditableInstall(t *testing.T) {
 	py := pythonFor(t)
-	var v testVenv
-	defer func() {
-		if v.dir != "" {
-			os.RemoveAll(v.dir)
-		}
-	}()
-	venv := v.get(t, py)
+	venv := sharedVenv.get(t, py)
 	env := venvEnv(venv)
 	python := filepath.Join(venv, "bin", "python")
 	tests := []struct {
@@ -119,6 +113,7 @@ func TestEditableInstall(t *testing.T) {
 	}
 	dirs := map[string]string{}
 	out := t.TempDir()
+	var wheels []string
 	for _, tc := range tests {
 		if dirs[tc.fixture] != "" {
 			continue
@@ -130,8 +125,9 @@ func TestEditableInstall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run(t, out, env, python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", filepath.Join(out, name))
+		wheels = append(wheels, filepath.Join(out, name))
 	}
+	pipInstall(t, py, venv, wheels...)
 	for _, tc := range tests {
 		t.Run(tc.fixture+"/"+filepath.Base(filepath.Dir(tc.module)), func(t *testing.T) {
 			dir := dirs[tc.fixture]

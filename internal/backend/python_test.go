@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -17,7 +16,8 @@ import (
 )
 
 // pythonFor returns an interpreter for the tests that run Python, or
-// skips: FERRY_TEST_PYTHON, else python3 on PATH.
+// skips: FERRY_TEST_PYTHON, else python3 on PATH, resolved to the real
+// executable (pyenv's shims cost a shell start per call).
 func pythonFor(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -30,18 +30,30 @@ func pythonFor(t *testing.T) string {
 			t.Skip("needs python3 on PATH (or FERRY_TEST_PYTHON)")
 		}
 	}
-	if err := exec.Command(py, "-c", "import venv, ensurepip").Run(); err != nil {
-		t.Skipf("%s cannot make virtual environments with pip (venv/ensurepip missing)", py)
+	out, err := exec.Command(py, "-c", "import sys, venv, pip; print(sys.executable)").Output()
+	if err != nil {
+		t.Skipf("%s cannot make virtual environments or has no pip", py)
 	}
-	return py
+	return strings.TrimSpace(string(out))
 }
 
-// venvOnce is one virtual environment with pip shared by the tests of a
-// run (creating one takes seconds).
+// testVenv is one virtual environment (without pip: the interpreter's
+// own pip installs into it with --python) shared by the tests of a run.
 type testVenv struct {
 	once sync.Once
 	dir  string
 	err  error
+}
+
+// sharedVenv is removed by TestMain.
+var sharedVenv testVenv
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedVenv.dir != "" {
+		os.RemoveAll(sharedVenv.dir)
+	}
+	os.Exit(code)
 }
 
 func (v *testVenv) get(t *testing.T, py string) string {
@@ -53,7 +65,7 @@ func (v *testVenv) get(t *testing.T, py string) string {
 			return
 		}
 		v.dir = dir
-		out, err := exec.Command(py, "-m", "venv", dir).CombinedOutput()
+		out, err := exec.Command(py, "-m", "venv", "--without-pip", dir).CombinedOutput()
 		if err != nil {
 			v.err = &cmdError{"python -m venv", out, err}
 		}
@@ -62,6 +74,13 @@ func (v *testVenv) get(t *testing.T, py string) string {
 		t.Fatal(v.err)
 	}
 	return v.dir
+}
+
+// pipInstall installs wheels into venv with py's pip.
+func pipInstall(t *testing.T, py, venv string, wheels ...string) {
+	t.Helper()
+	args := append([]string{"-m", "pip", "--python", filepath.Join(venv, "bin", "python"), "install", "-q", "--no-index", "--no-deps", "--force-reinstall"}, wheels...)
+	run(t, venv, venvEnv(venv), py, args...)
 }
 
 type cmdError struct {
@@ -101,13 +120,7 @@ func TestInstallWithPip(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("needs bash")
 	}
-	var v testVenv
-	defer func() {
-		if v.dir != "" {
-			os.RemoveAll(v.dir)
-		}
-	}()
-	venv := v.get(t, py)
+	venv := sharedVenv.get(t, py)
 	env := venvEnv(venv)
 	out := t.TempDir()
 	var wheels []string
@@ -121,7 +134,7 @@ func TestInstallWithPip(t *testing.T) {
 		}
 		wheels = append(wheels, arts[1].Path)
 	}
-	run(t, out, env, filepath.Join(venv, "bin", "python"), append([]string{"-m", "pip", "install", "-q", "--no-index", "--no-deps"}, wheels...)...)
+	pipInstall(t, py, venv, wheels...)
 	for _, name := range fixtureNames(t) {
 		f := fixtures[name]
 		script, ok := f.section("check/run.sh")
@@ -263,4 +276,3 @@ func compareMetadata(t *testing.T, st, fe string) {
 	}
 }
 
-var _ = bytes.Equal
