@@ -63,6 +63,9 @@ type ResolveOptions struct {
 	RequireHashes bool
 	Formats       FormatControl
 	PreferBinary  bool
+	// RequiresPython is the root project's Requires-Python, checked
+	// against the target before resolving.
+	RequiresPython pep440.Specifiers
 }
 
 // Action is what the plan does with a package.
@@ -170,6 +173,7 @@ func (s *Session) Resolve(ctx context.Context, target *Target, req Request, inv 
 		UpgradeStrategy: opts.UpgradeStrategy,
 		UpgradePackages: opts.UpgradePackages,
 		NoDeps:          opts.NoDeps,
+		RequiresPython:  opts.RequiresPython,
 	}
 	if inv != nil && !opts.IgnoreInstalled {
 		ropts.Preferences = map[pkgname.Name]pep440.Version{}
