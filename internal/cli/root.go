@@ -33,6 +33,10 @@ where pip has the flag.`,
 		newCmdIndex,
 		newCmdInstall,
 		newCmdUninstall,
+		newCmdList,
+		newCmdFreeze,
+		newCmdShow,
+		newCmdCheck,
 	} {
 		root.AddCommand(add(f))
 	}
