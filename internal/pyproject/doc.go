@@ -141,7 +141,9 @@
 //	entry-points = {file = "entry_points.txt"}   # also fills scripts / gui-scripts
 //
 // packages, find, package-dir, py-modules, package-data and the dynamic
-// table mean what they mean in setuptools. find's where defaults to ["."],
+// table mean what they mean in setuptools (a dynamic readme without
+// content-type takes its type from the first file's extension, else
+// text/x-rst; missing files are skipped with a warning, as setuptools does). find's where defaults to ["."],
 // include to ["*"], namespaces to true; a single where other than "." sets
 // package-dir "" to it. The default license globs, when nothing lists
 // license files, are setuptools': LICEN[CS]E*, COPYING*, NOTICE*, AUTHORS*
