@@ -39,7 +39,7 @@
 // values (joined with errors.Join when there are several) naming the file,
 // the line when known, and the key:
 //
-//	pyproject.toml:12: [project] dynamic[0]: "version" is also given statically
+//	pyproject.toml:12: [project] dynamic: "version" is also given statically
 //	pyproject.toml:7: [project] dependencies must be an array of strings, got a string
 //	pyproject.toml:3: [project] dependecies: unknown key (did you mean "dependencies"?)
 //	pyproject.toml:4:9: invalid TOML: ...; the line reads "name = "
