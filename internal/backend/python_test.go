@@ -275,4 +275,3 @@ func compareMetadata(t *testing.T, st, fe string) {
 		t.Errorf("METADATA (-setuptools +ferry):\n%s", diff)
 	}
 }
-
