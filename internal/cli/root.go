@@ -30,6 +30,7 @@ where pip has the flag.`,
 	for _, add := range []func(*Factory) *cobra.Command{
 		newCmdVersion,
 		newCmdVenv,
+		newCmdBuild,
 		newCmdIndex,
 		newCmdInstall,
 		newCmdUninstall,
