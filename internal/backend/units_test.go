@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ferry/internal/manifest"
+	"ferry/internal/sdist"
 )
 
 func TestRewriteShebang(t *testing.T) {
@@ -404,7 +405,7 @@ func TestUseGit(t *testing.T) {
 func TestSdistZip(t *testing.T) {
 	dir := loadFixture(t, "flat").extract(t, "")
 	o := testOptions()
-	o.SdistFormat = 1 // sdist.Zip
+	o.SdistFormat = sdist.Zip
 	arts, err := Build(context.Background(), nativeOpener(o), Request{Dir: dir, OutDir: t.TempDir(), Mode: SdistThenWheel})
 	if err != nil {
 		t.Fatal(err)
