@@ -54,6 +54,7 @@ func (e Entry) reader() (io.ReadCloser, error) {
 type ZipWriter struct {
 	zw    *zip.Writer
 	mtime time.Time
+	flate *flate.Writer
 }
 
 // NewZipWriter returns a writer whose members all carry mtime (clamped to
@@ -63,10 +64,22 @@ func NewZipWriter(w io.Writer, mtime time.Time, level int) *ZipWriter {
 		mtime = DefaultTime()
 	}
 	zw := zip.NewWriter(w)
+	z := &ZipWriter{zw: zw, mtime: mtime.UTC()}
+	// One flate writer (about 1 MiB of state) serves every member in turn:
+	// zip.Writer finishes a member before it opens the next.
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, level)
+		if z.flate == nil {
+			fw, err := flate.NewWriter(out, level)
+			if err != nil {
+				return nil, err
+			}
+			z.flate = fw
+		} else {
+			z.flate.Reset(out)
+		}
+		return z.flate, nil
 	})
-	return &ZipWriter{zw: zw, mtime: mtime.UTC()}
+	return z
 }
 
 // SetOffset tells the writer that the archive starts after n bytes of prefix
