@@ -2,10 +2,14 @@ package main
 
 import (
 	"errors"
+	"ferry/internal/server"
+	"ferry/internal/server/servertest"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -26,6 +30,9 @@ func scriptParams(t *testing.T) testscript.Params {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
+			"mkwheel":  cmdMkwheel,
+			"mksdist":  cmdMksdist,
+			"serve":    cmdServe,
 		},
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, ".home")
@@ -79,4 +86,55 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// cmdMkwheel writes a fixture wheel:
+//
+//	mkwheel DIR NAME VERSION [-tag TAG] [-requires-python SPEC] [REQUIREMENT...]
+func cmdMkwheel(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: mkwheel DIR NAME VERSION [-tag TAG] [-requires-python SPEC] [REQUIREMENT...]")
+	}
+	spec := servertest.WheelSpec{Name: args[1], Version: args[2]}
+	rest := args[3:]
+	for len(rest) >= 2 && strings.HasPrefix(rest[0], "-") {
+		switch rest[0] {
+		case "-tag":
+			spec.Tag = rest[1]
+		case "-requires-python":
+			spec.RequiresPython = rest[1]
+		default:
+			ts.Fatalf("mkwheel: unknown option %s", rest[0])
+		}
+		rest = rest[2:]
+	}
+	spec.Requires = rest
+	d, err := servertest.Wheel(spec)
+	ts.Check(err)
+	writeDist(ts, args[0], d)
+}
+
+// cmdMksdist writes a fixture sdist: mksdist DIR NAME VERSION
+func cmdMksdist(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: mksdist DIR NAME VERSION")
+	}
+	writeDist(ts, args[0], servertest.Sdist(args[1], args[2], ""))
+}
+
+func writeDist(ts *testscript.TestScript, dir string, d servertest.Dist) {
+	dir = ts.MkAbs(dir)
+	ts.Check(os.MkdirAll(dir, 0o755))
+	ts.Check(os.WriteFile(filepath.Join(dir, d.Filename), d.Data, 0o644))
+}
+
+// cmdServe serves DIR as a package index on loopback for the rest of the
+// script and sets $INDEX to its simple/ URL: serve DIR
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve DIR")
+	}
+	srv := httptest.NewServer(server.New(ts.MkAbs(args[0]), server.Options{}))
+	ts.Defer(srv.Close)
+	ts.Setenv("INDEX", srv.URL+"/simple/")
 }

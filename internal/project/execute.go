@@ -204,3 +204,71 @@ func (s *Session) FetchFiles(ctx context.Context, plan *Plan) ([]fetch.Result, e
 	}
 	return s.Fetcher.FetchAll(ctx, reqs)
 }
+
+// WheelFile is a wheel file for one plan item.
+type WheelFile struct {
+	Item     Item
+	Path     string
+	Filename string
+	SHA256   string
+	// Built reports a wheel built from sources rather than downloaded.
+	Built bool
+}
+
+// Wheels makes a wheel file of every item of the plan (pip wheel):
+// wheels are downloaded (hash-checked), sources and project directories
+// built.
+func (s *Session) Wheels(ctx context.Context, plan *Plan, jobs int) ([]WheelFile, error) {
+	if jobs <= 0 {
+		jobs = 8
+	}
+	out := make([]WheelFile, len(plan.Items))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(jobs)
+	for i, it := range plan.Items {
+		g.Go(func() error {
+			wf, err := s.wheelFor(gctx, it)
+			out[i] = wf
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Session) wheelFor(ctx context.Context, it Item) (WheelFile, error) {
+	ch := it.Choice
+	wf := WheelFile{Item: it}
+	if ch == nil {
+		return wf, fmt.Errorf("%s==%s: nothing to build from", it.Name, it.Version)
+	}
+	src := ch.SourceDir
+	if src == "" {
+		req := index.FetchRequest(ch.File)
+		req.Pins = it.Pins
+		res, err := s.Fetcher.Fetch(ctx, req)
+		if err != nil {
+			return wf, err
+		}
+		if ch.IsWheel() {
+			wf.Path, wf.Filename, wf.SHA256 = res.Path, res.Filename, res.SHA256
+			return wf, nil
+		}
+		src = res.Path + "#" + ch.File.Filename
+	}
+	if s.Builder == nil {
+		return wf, fmt.Errorf("%s %w: building sources is not available", ch.label(), ErrNeedsBuild)
+	}
+	p, err := s.Builder.Wheel(ctx, src)
+	if err != nil {
+		return wf, err
+	}
+	sha, _, err := install.HashFile(p)
+	if err != nil {
+		return wf, err
+	}
+	wf.Path, wf.Filename, wf.SHA256, wf.Built = p, filepath.Base(p), sha, true
+	return wf, nil
+}
