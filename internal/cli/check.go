@@ -90,6 +90,11 @@ func checkRun(ctx context.Context, f *Factory, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
+	return checkPrint(f, in, opts)
+}
+
+// checkPrint checks an environment read already.
+func checkPrint(f *Factory, in *inspected, opts *checkOptions) error {
 	all := in.dists(false, opts.User)
 	rep := install.CheckDependencies(all, in.markers)
 	var local []*install.Installed
@@ -98,7 +103,7 @@ func checkRun(ctx context.Context, f *Factory, opts *checkOptions) error {
 			local = append(local, d)
 		}
 	}
-	supported, err := in.info.SupportedTags()
+	supported, err := in.supportedTags()
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,12 @@ func freezeRun(ctx context.Context, f *Factory, opts *freezeOptions) error {
 	if err != nil {
 		return err
 	}
+	return freezePrint(ctx, f, in, opts)
+}
+
+// freezePrint writes pip freeze's output for an environment read
+// already.
+func freezePrint(ctx context.Context, f *Factory, in *inspected, opts *freezeOptions) error {
 	var environ []string
 	if f.Environ != nil {
 		environ = f.Environ()
@@ -166,7 +172,9 @@ var commentRE = regexp.MustCompile(`(^|\s+)#.*$`)
 // freezeRequirements writes the part of pip freeze -r output that follows
 // the requirements files, deleting what it writes from installed. It
 // works line by line as pip does, without the requirements-file parser:
-// no line continuations, no includes followed.
+// no line continuations, no includes followed. Like pip, it writes the
+// note about a line whose project it cannot tell to stdout, among the
+// requirements (pip logs it at INFO level, which goes to stdout).
 func freezeRequirements(f *Factory, files []string, installed map[pkgname.Name]install.Frozen, w io.Writer) error {
 	emitted := map[string]bool{}
 	type seen struct {
@@ -226,8 +234,10 @@ func freezeRequirements(f *Factory, files []string, installed map[pkgname.Name]i
 				return err
 			}
 			if name == "" {
-				fmt.Fprintf(f.IO.ErrOut, "Skipping line in requirement file [%s] because it's not clear what it would install: %s\n", file, strings.TrimFunc(line, isPyWhitespace))
-				fmt.Fprintln(f.IO.ErrOut, "  (add #egg=PackageName to the URL to avoid this warning)")
+				// pip logs this at INFO level, which its logging setup
+				// sends to stdout, into the frozen requirements.
+				fmt.Fprintf(w, "Skipping line in requirement file [%s] because it's not clear what it would install: %s\n", file, strings.TrimFunc(line, isPyWhitespace))
+				fmt.Fprintln(w, "  (add #egg=PackageName to the URL to avoid this warning)")
 				continue
 			}
 			s := find(name)

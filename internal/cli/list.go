@@ -16,6 +16,7 @@ import (
 	"ferry/internal/pep440"
 	"ferry/internal/pep508"
 	"ferry/internal/pkgname"
+	"ferry/internal/tags"
 )
 
 // inspectOptions choose the environment list, freeze, show and check
@@ -70,6 +71,17 @@ type inspected struct {
 	userSite string
 	// prefix is sys.prefix with symbolic links resolved.
 	prefix string
+	// tags are the wheel tags the interpreter supports, when known
+	// without asking info (tests).
+	tags []tags.Tag
+}
+
+// supportedTags returns the wheel tags the interpreter accepts.
+func (in *inspected) supportedTags() ([]tags.Tag, error) {
+	if in.tags != nil {
+		return in.tags, nil
+	}
+	return in.info.SupportedTags()
 }
 
 // inspectEnv selects the interpreter and reads the distributions on its
@@ -311,6 +323,19 @@ type listed struct {
 }
 
 func listRun(ctx context.Context, f *Factory, opts *listOptions) error {
+	if err := opts.checkLatest(); err != nil {
+		return err
+	}
+	in, err := inspectEnv(ctx, f, &opts.inspectOptions)
+	if err != nil {
+		return err
+	}
+	return listPrint(ctx, f, in, opts)
+}
+
+// checkLatest fails --outdated and --uptodate while nothing can answer
+// them.
+func (opts *listOptions) checkLatest() error {
 	if (opts.Outdated || opts.Uptodate) && opts.Latest == nil {
 		flag := "--outdated"
 		if opts.Uptodate {
@@ -318,7 +343,12 @@ func listRun(ctx context.Context, f *Factory, opts *listOptions) error {
 		}
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("ferry list %s needs an index: not available yet", flag)}
 	}
-	in, err := inspectEnv(ctx, f, &opts.inspectOptions)
+	return nil
+}
+
+// listPrint lists the distributions of an environment read already.
+func listPrint(ctx context.Context, f *Factory, in *inspected, opts *listOptions) error {
+	err := opts.checkLatest()
 	if err != nil {
 		return err
 	}

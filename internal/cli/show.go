@@ -110,6 +110,12 @@ func showRun(ctx context.Context, f *Factory, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
+	return showPrint(f, in, opts)
+}
+
+// showPrint describes the named distributions of an environment read
+// already.
+func showPrint(f *Factory, in *inspected, opts *showOptions) error {
 	all := in.dists(false, opts.User)
 	byName := map[pkgname.Name]*install.Installed{}
 	for _, d := range all {
