@@ -53,6 +53,11 @@ func Query(ctx context.Context, path, cacheDir string) (*Info, error) {
 		if info := readCache(cacheFile, key); info != nil {
 			return info, nil
 		}
+		// A virtual environment's interpreter is described from its base
+		// interpreter's answer without starting it.
+		if info := queryVenv(ctx, abs, cacheDir); info != nil {
+			return info, nil
+		}
 	}
 	info, raw, err := run(ctx, abs)
 	if err != nil {
