@@ -37,6 +37,10 @@ interpreter does not support (as pip 23.3 and later report):
   name version has requirement dep>=2, but you have dep 1.0.
   name version is not supported on this platform
 
+Within each kind, problems are grouped by distribution in the order
+they are found on sys.path, by name within a directory (pip follows the
+directory listing's order there).
+
 Without problems it prints "No broken requirements found.". The exit
 status is 1 when anything is broken, including a distribution whose
 requirements cannot be read (reported on stderr), else 0.

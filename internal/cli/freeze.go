@@ -52,6 +52,10 @@ line, sorted case-insensitively by name:
   -e /path/to/project             an editable install
   -e git+URL@commit#egg=Name      an editable install in a git checkout
 
+Like pip, an editable install in a git checkout is written as its
+remote URL and commit (git is run in the project directory); other
+version control systems are not recognized.
+
 pip, setuptools, wheel and distribute are left out on interpreters
 older than 3.12 (only pip from 3.12 on), as pip does; --all keeps them.
 With -r FILE, FILE's lines come first in their order (comments and

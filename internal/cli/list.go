@@ -40,12 +40,10 @@ func (o *inspectOptions) addFlags(cmd *cobra.Command, pathLocal bool) {
 	fl.BoolVar(&o.System, "system", false, "read the environment of the first interpreter on PATH, even when a virtual environment is active")
 	fl.StringVarP(&o.Target, "target", "t", "", "read the directory DIR (as filled by install --target) instead of an environment")
 	fl.StringVar(&o.Prefix, "prefix", "", "read the site directories of the prefix DIR (as filled by install --prefix)")
+	fl.BoolVar(&o.User, "user", false, "only distributions installed in the user site")
 	if pathLocal {
-		fl.BoolVar(&o.User, "user", false, "only distributions installed in the user site")
 		fl.StringArrayVar(&o.Paths, "path", nil, "read only this directory instead of sys.path (repeatable)")
 		fl.BoolVarP(&o.Local, "local", "l", false, "in a virtual environment with global access, leave out globally installed distributions")
-	} else {
-		fl.BoolVar(&o.User, "user", false, "only distributions installed in the user site")
 	}
 }
 
