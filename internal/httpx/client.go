@@ -59,6 +59,13 @@ type Client struct {
 
 	mu    sync.RWMutex
 	creds map[string]*url.Userinfo // by host[:port]
+
+	// warm holds, per scheme://host, a channel closed once the first
+	// request to that host has its answer: later requests wait for it so
+	// that they share its (HTTP/2) connection instead of each dialing and
+	// shaking hands on its own.
+	warmMu sync.Mutex
+	warm   map[string]chan struct{}
 }
 
 // New builds a Client.
@@ -91,7 +98,7 @@ func New(opts Options) (*Client, error) {
 		}
 		tlsConf.Certificates = []tls.Certificate{cert}
 	}
-	c := &Client{opts: opts, creds: map[string]*url.Userinfo{}}
+	c := &Client{opts: opts, creds: map[string]*url.Userinfo{}, warm: map[string]chan struct{}{}}
 	if opts.Netrc != "" {
 		data, err := os.ReadFile(opts.Netrc)
 		switch {
@@ -195,6 +202,11 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*h
 		return nil, &InsecureError{URL: Redact(rawURL)}
 	}
 	var lastErr error
+	done, err := c.waitWarm(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
@@ -208,6 +220,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*h
 		}
 		c.authorize(req)
 		resp, err := hc.Do(req)
+		done()
 		var retryAfter time.Duration
 		if err == nil {
 			if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusNotModified {
@@ -436,4 +449,30 @@ func Redact(rawURL string) string {
 		return s[:i+3] + masked + "@" + s[i+3:]
 	}
 	return s
+}
+
+// waitWarm lets the first request to a host through at once and makes the
+// others wait until it has been answered (its connection is then open).
+// The returned function marks the first request done; it is idempotent.
+func (c *Client) waitWarm(ctx context.Context, u *url.URL) (func(), error) {
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return func() {}, nil
+	}
+	key := u.Scheme + "://" + u.Host
+	c.warmMu.Lock()
+	ch, ok := c.warm[key]
+	if !ok {
+		ch = make(chan struct{})
+		c.warm[key] = ch
+		c.warmMu.Unlock()
+		var once sync.Once
+		return func() { once.Do(func() { close(ch) }) }, nil
+	}
+	c.warmMu.Unlock()
+	select {
+	case <-ch:
+		return func() {}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -89,7 +89,8 @@ type ProviderOptions struct {
 	// matches one of these digests (hash-checking mode); a file whose index
 	// gives no hash stays a candidate and is checked when downloaded.
 	Pins map[pkgname.Name][]fetch.Digest
-	// Jobs bounds concurrent prefetches; zero means 16.
+	// Jobs bounds concurrent prefetches; zero means 64 (one HTTP/2
+	// connection carries them all).
 	Jobs int
 	// Warn receives warnings; nil discards them.
 	Warn func(string)
@@ -130,7 +131,7 @@ type future[T any] struct {
 // NewProvider returns a provider.
 func NewProvider(opts ProviderOptions) *Provider {
 	if opts.Jobs <= 0 {
-		opts.Jobs = 16
+		opts.Jobs = 64
 	}
 	return &Provider{
 		opts:     opts,
