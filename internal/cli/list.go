@@ -216,9 +216,10 @@ type listOptions struct {
 	Pre             bool
 	Exclude         []string
 	Verbose         int
-	// Latest answers --outdated and --uptodate; nil until ferry can read
-	// an index.
+	// Latest answers --outdated and --uptodate; nil means the configured
+	// indexes (tests set a fake).
 	Latest LatestFinder
+	net    netOptions
 }
 
 func newCmdList(f *Factory) *cobra.Command {
@@ -264,7 +265,9 @@ and --format json a JSON array of objects with "name", "version", and
 "editable_project_location" for editable installs ("location" and
 "installer" with -v), on one line, exactly as pip prints them.
 
---outdated and --uptodate need an index, which ferry cannot read yet.`,
+--outdated and --uptodate compare each distribution with the newest
+version the indexes offer for this interpreter (pip's index flags and
+configuration apply).`,
 		Example: `  $ ferry list
   $ ferry list -p .venv --format json
   $ ferry list --not-required --exclude-editable
@@ -285,12 +288,14 @@ and --format json a JSON array of objects with "name", "version", and
 			if opts.Outdated && opts.Format == "freeze" {
 				return FlagErrorf("list format 'freeze' cannot be used with the --outdated option")
 			}
+			opts.net.record(cmd)
 			return run(cmd.Context(), f, opts)
 		},
 	}
 	opts.addFlags(cmd, true)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Format, "format", "columns", "output format: columns, freeze or json")
+	opts.net.addFlags(cmd)
 	fl.BoolVarP(&opts.Outdated, "outdated", "o", false, "list outdated distributions (needs an index)")
 	fl.BoolVarP(&opts.Uptodate, "uptodate", "u", false, "list up-to-date distributions (needs an index)")
 	fl.BoolVar(&opts.Pre, "pre", false, "with --outdated or --uptodate, consider pre-releases")
@@ -321,9 +326,6 @@ type listed struct {
 }
 
 func listRun(ctx context.Context, f *Factory, opts *listOptions) error {
-	if err := opts.checkLatest(); err != nil {
-		return err
-	}
 	in, err := inspectEnv(ctx, f, &opts.inspectOptions)
 	if err != nil {
 		return err
@@ -346,6 +348,11 @@ func (opts *listOptions) checkLatest() error {
 
 // listPrint lists the distributions of an environment read already.
 func listPrint(ctx context.Context, f *Factory, in *inspected, opts *listOptions) error {
+	if (opts.Outdated || opts.Uptodate) && opts.Latest == nil && in.info != nil {
+		il := &indexLatest{f: f, net: &opts.net, info: in.info}
+		defer il.close()
+		opts.Latest = il
+	}
 	err := opts.checkLatest()
 	if err != nil {
 		return err

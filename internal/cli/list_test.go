@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/spf13/cobra"
 
 	"ferry/internal/install"
@@ -83,7 +84,7 @@ func TestListArgs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(&tc.want, got, cmp.AllowUnexported(listOptions{}, inspectOptions{})); diff != "" {
+			if diff := cmp.Diff(&tc.want, got, cmp.AllowUnexported(listOptions{}, inspectOptions{}), cmpopts.IgnoreFields(listOptions{}, "net")); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
@@ -260,7 +261,10 @@ url_pkg      3.0     SITE pip
 			if diff := cmp.Diff(tc.out, out); diff != "" {
 				t.Errorf("stdout (-want +got):\n%s", diff)
 			}
-			if code == 1 && !strings.Contains(errOut, "needs an index: not available yet") {
+			// The fixture's interpreter description has no tag facts, so
+			// --outdated cannot describe a target; install_index.txtar
+			// tests --outdated against a real index.
+			if code == 1 && !strings.Contains(errOut, "error:") {
 				t.Errorf("stderr %q", errOut)
 			}
 		})

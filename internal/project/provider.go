@@ -529,3 +529,36 @@ func matchesPin(hashes map[string]string, pins []fetch.Digest) bool {
 	}
 	return !comparable
 }
+
+// Latest returns the newest version of a project the index offers for the
+// target (a compatible, non-yanked file; pre-releases only with pre), and
+// the kind of its file, as pip list --outdated reports it.
+func (p *Provider) Latest(ctx context.Context, name pkgname.Name, pre bool) (pep440.Version, string, bool, error) {
+	cands, err := p.Versions(ctx, name)
+	if err != nil {
+		return pep440.Version{}, "", false, err
+	}
+	var best *resolve.Candidate
+	for i := range cands {
+		c := &cands[i]
+		if c.Unavailable != "" || c.Yanked || (!pre && c.Version.IsPrerelease()) {
+			continue
+		}
+		if best == nil || c.Version.Compare(best.Version) > 0 {
+			best = c
+		}
+	}
+	if best == nil {
+		return pep440.Version{}, "", false, nil
+	}
+	kind := "sdist"
+	if ch, ok := best.Ref.(*Choice); ok && ch.IsWheel() {
+		kind = "wheel"
+	}
+	return best.Version, kind, true, nil
+}
+
+// NewProvider returns a provider for target on the session's index.
+func (s *Session) NewProvider(target *Target) *Provider {
+	return NewProvider(ProviderOptions{Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: target, Builder: s.Builder, Warn: s.Warn})
+}
