@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,7 @@ type venvOptions struct {
 	Clear              bool
 	Seed               bool
 	JSON               bool
+	Quiet              bool
 }
 
 func newCmdVenv(f *Factory) *cobra.Command {
@@ -66,6 +68,7 @@ too, and pyenv shims are resolved as pyenv would.`,
 	fl.BoolVar(&opts.Clear, "clear", false, "delete the directory's contents first")
 	fl.BoolVar(&opts.Seed, "seed", false, "install pip into the environment")
 	fl.BoolVar(&opts.JSON, "json", false, "print the environment's facts as JSON on stdout")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
 
@@ -96,8 +99,12 @@ func venvRun(ctx context.Context, f *Factory, opts *venvOptions) error {
 	if err != nil {
 		return err
 	}
+	errOut := f.IO.ErrOut
+	if opts.Quiet {
+		errOut = io.Discard
+	}
 	if !opts.JSON {
-		fmt.Fprintf(f.IO.ErrOut, "Using %s\n", info)
+		fmt.Fprintf(errOut, "Using %s\n", info)
 	}
 	v, err := venv.Create(ctx, dir, info, venv.Options{
 		Prompt:             prompt,
@@ -110,9 +117,9 @@ func venvRun(ctx context.Context, f *Factory, opts *venvOptions) error {
 	}
 	if opts.Seed {
 		if !opts.JSON {
-			fmt.Fprintln(f.IO.ErrOut, "Seeding pip from the interpreter's bundled wheels")
+			fmt.Fprintln(errOut, "Seeding pip from the interpreter's bundled wheels")
 		}
-		if err := seedVenv(ctx, f, info, v.Python, opts.JSON); err != nil {
+		if err := seedVenv(ctx, f, info, v.Python, opts.JSON || opts.Quiet); err != nil {
 			return fmt.Errorf("seeding %s: %w", v.Dir, err)
 		}
 	}
@@ -134,15 +141,15 @@ func venvRun(ctx context.Context, f *Factory, opts *venvOptions) error {
 		})
 	}
 	shown := opts.Path
-	fmt.Fprintf(f.IO.ErrOut, "Created virtual environment at %s\n", shown)
+	fmt.Fprintf(errOut, "Created virtual environment at %s\n", shown)
 	rel, err := filepath.Rel(f.Dir, activate)
 	if err != nil || filepath.IsAbs(opts.Path) {
 		rel = activate
 	}
 	if info.IsWindows() {
-		fmt.Fprintf(f.IO.ErrOut, "Activate with: %s\n", rel)
+		fmt.Fprintf(errOut, "Activate with: %s\n", rel)
 	} else {
-		fmt.Fprintf(f.IO.ErrOut, "Activate with: source %s\n", rel)
+		fmt.Fprintf(errOut, "Activate with: source %s\n", rel)
 	}
 	return nil
 }
