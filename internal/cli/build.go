@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ferry/internal/backend"
+	"ferry/internal/build"
 	"ferry/internal/sdist"
 )
 
@@ -31,6 +32,18 @@ type buildOptions struct {
 	UseGit      *bool
 	SdistFormat string
 	JSON        bool
+	// Editable builds only the PEP 660 editable wheel (hidden: the
+	// build_editable hook of ferry's Python shim).
+	Editable bool
+	// Declared backends: the interpreter, isolation, the index of the
+	// build requirements and -v (stream the backend's output).
+	Python         string
+	NoIsolation    bool
+	Verbose        int
+	IndexURL       string
+	ExtraIndexURLs []string
+	FindLinks      []string
+	NoIndex        bool
 }
 
 func newCmdBuild(f *Factory) *cobra.Command {
@@ -101,6 +114,9 @@ backend knows tag-build, tag-date, use-git and sdist-format.`,
 			if fl.Changed("use-git") {
 				opts.UseGit = &useGit
 			}
+			if opts.Editable && (opts.Sdist || opts.Wheel) {
+				return FlagErrorf("--editable excludes --sdist and --wheel")
+			}
 			return run(cmd.Context(), f, opts)
 		},
 	}
@@ -115,6 +131,15 @@ backend knows tag-build, tag-date, use-git and sdist-format.`,
 	fl.BoolVar(&useGit, "use-git", false, "add the files git tracks to the sdist")
 	fl.StringVar(&opts.SdistFormat, "sdist-format", "", "sdist archive `FORMAT`: tar.gz (default) or zip")
 	fl.BoolVar(&opts.JSON, "json", false, "list the built files as JSON on stdout")
+	fl.BoolVar(&opts.Editable, "editable", false, "build only the PEP 660 editable wheel")
+	_ = fl.MarkHidden("editable")
+	fl.StringVarP(&opts.Python, "python", "p", "", "run a declared backend with this interpreter (default: the active or ./.venv environment's, else the first on PATH)")
+	fl.BoolVar(&opts.NoIsolation, "no-build-isolation", false, "run a declared backend in that interpreter as it is, without an isolated build environment")
+	fl.CountVarP(&opts.Verbose, "verbose", "v", "show a declared backend's output as it runs")
+	fl.StringVarP(&opts.IndexURL, "index-url", "i", "", "the index of the build requirements (default https://pypi.org/simple/, or pip's configured one)")
+	fl.StringArrayVar(&opts.ExtraIndexURLs, "extra-index-url", nil, "another index for the build requirements")
+	fl.StringArrayVarP(&opts.FindLinks, "find-links", "f", nil, "a directory or HTML page of build requirement files to consider too")
+	fl.BoolVar(&opts.NoIndex, "no-index", false, "consult no index for build requirements (only --find-links)")
 	return cmd
 }
 
@@ -158,9 +183,16 @@ func parseConfigSettings(list []string) backend.ConfigSettings {
 }
 
 // buildOpener returns the hooks for a directory: the native backend, or
-// for a project that needs its declared backend an error until the PEP
-// 517 frontend exists. forced is the --backend choice.
+// for a project that needs its declared backend a NeedsDeclaredError
+// (buildOpenerWith runs it through the PEP 517 frontend). forced is the
+// --backend choice.
 func buildOpener(o backend.Options, path backend.Path, forced bool, chosen *backend.Path) backend.Opener {
+	return buildOpenerWith(o, path, forced, chosen, nil)
+}
+
+// buildOpenerWith is buildOpener with the PEP 517 frontend that runs
+// declared backends (opened on first use; nil: none).
+func buildOpenerWith(o backend.Options, path backend.Path, forced bool, chosen *backend.Path, frontend func(context.Context) (*build.Frontend, error)) backend.Opener {
 	return func(ctx context.Context, dir string) (backend.Hooks, error) {
 		choice, err := backend.Choose(os.DirFS(dir))
 		if err != nil && !(forced && path == backend.Native) {
@@ -172,9 +204,14 @@ func buildOpener(o backend.Options, path backend.Path, forced bool, chosen *back
 		}
 		*chosen = choice.Path
 		if choice.Path == backend.Declared {
-			// TODO(frontend): run choice.BuildSystem through the PEP 517
-			// frontend (package build), which implements backend.Hooks.
-			return nil, &backend.NeedsDeclaredError{Backend: choice.BuildSystem.Backend, Reason: choice.Reason}
+			if frontend == nil {
+				return nil, &backend.NeedsDeclaredError{Backend: choice.BuildSystem.Backend, Reason: choice.Reason}
+			}
+			fe, err := frontend(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return fe.Project(dir, choice.BuildSystem)
 		}
 		return &backend.NativeHooks{Dir: dir, Options: o}, nil
 	}
@@ -224,12 +261,20 @@ func buildRun(ctx context.Context, f *Factory, opts *buildOptions) error {
 		mode = backend.WheelOnly
 	}
 	var chosen backend.Path
-	arts, err := backend.Build(ctx, buildOpener(o, path, forced, &chosen), backend.Request{
-		Dir:      dir,
-		OutDir:   out,
-		Mode:     mode,
-		Settings: parseConfigSettings(opts.ConfigSettings),
-	})
+	declared := &declaredFrontend{f: f, opts: opts}
+	defer declared.close()
+	open := buildOpenerWith(o, path, forced, &chosen, declared.get)
+	var arts []backend.Artifact
+	if opts.Editable {
+		arts, err = buildEditable(ctx, open, dir, out, parseConfigSettings(opts.ConfigSettings))
+	} else {
+		arts, err = backend.Build(ctx, open, backend.Request{
+			Dir:      dir,
+			OutDir:   out,
+			Mode:     mode,
+			Settings: parseConfigSettings(opts.ConfigSettings),
+		})
+	}
 	if err != nil {
 		// The errors name their files (pyproject.toml:12: ...); several
 		// configuration errors come one per line.
@@ -255,6 +300,22 @@ func buildRun(ctx context.Context, f *Factory, opts *buildOptions) error {
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Successfully built %s\n", strings.Join(shown, " and "))
 	return nil
+}
+
+// buildEditable builds the editable wheel of the project at dir into out.
+func buildEditable(ctx context.Context, open backend.Opener, dir, out string, settings backend.ConfigSettings) ([]backend.Artifact, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", out, err)
+	}
+	h, err := open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	name, err := h.BuildEditable(ctx, out, settings)
+	if err != nil {
+		return nil, err
+	}
+	return []backend.Artifact{{Kind: "editable", Path: filepath.Join(out, name)}}, nil
 }
 
 func fileDigest(p string) (int64, string, error) {
