@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -131,6 +132,9 @@ func (b *SourceBuilder) log(format string, args ...any) {
 // identity names the interpreter in cache keys.
 func (b *SourceBuilder) identity() string {
 	info := b.opts.Python
+	if info == nil {
+		return "no interpreter"
+	}
 	base := info.BaseExecutable
 	if base == "" {
 		base = info.Executable
@@ -201,6 +205,9 @@ func (b *SourceBuilder) Env(ctx context.Context, requirements []string) (string,
 	}
 	if len(chain) >= MaxBuildDepth {
 		return "", &BuildDepthError{Chain: append(slices.Clone(chain), label)}
+	}
+	if b.opts.Python == nil {
+		return "", errors.New("no interpreter to make build environments from")
 	}
 	id := b.identity()
 	key := digestKey(append([]string{"build-env-v1", id}, reqs...)...)

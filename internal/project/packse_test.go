@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -94,6 +95,7 @@ func runPackse(t *testing.T, sc *packse.Scenario, interps *interpreters) (bool, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Builder = NewBuilder(BuilderOptions{Session: s})
 	target := &Target{Env: pt.Env, Python: pt.Python, Ranking: pt.Ranking, Description: "packse target"}
 	ropts := ResolveOptions{}
 	if sc.ResolverOptions.Prereleases {
@@ -235,11 +237,29 @@ func packseDists(t *testing.T, sc *packse.Scenario) []packseDist {
 				out = append(out, packseDist{d, rel.Yanked})
 			}
 			if rel.HasSdist() {
-				out = append(out, packseDist{servertest.Sdist(file, v, rel.RequiresPythonOrDefault()), rel.Yanked})
+				out = append(out, packseDist{packseSdist(t, n, file, v, rel.RequiresPythonOrDefault(), reqStrings), rel.Yanked})
 			}
 		}
 	}
 	return out
+}
+
+// packseSdist is an sdist the native backend builds: a pyproject.toml
+// [project] table with the release's requirements and a package.
+func packseSdist(t *testing.T, name, file, version, requiresPython string, reqs []string) servertest.Dist {
+	quoted := make([]string, len(reqs))
+	for i, r := range reqs {
+		quoted[i] = strconv.Quote(r)
+	}
+	pyproject := fmt.Sprintf("[project]\nname = %q\nversion = %q\ndependencies = [%s]\n", name, version, strings.Join(quoted, ", "))
+	if requiresPython != "" {
+		pyproject += fmt.Sprintf("requires-python = %q\n", requiresPython)
+	}
+	return sdistOf(t, file, version, map[string]string{
+		"PKG-INFO":                             fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: %s\n", name, version),
+		"pyproject.toml":                       pyproject,
+		strings.ToLower(file) + "/__init__.py": "",
+	})
 }
 
 // interpreters finds, once, a local interpreter for each Python version a
