@@ -66,11 +66,13 @@ func (l *FindLinks) Project(ctx context.Context, name pkgname.Name) (*Page, erro
 		return nil, err
 	}
 	page := &Page{Name: name, Sources: []string{l.label}}
+	warn := newInvalidWarnings(l.opts.Warn)
 	for _, sf := range links {
-		if f, ok := fileFrom(sf, name, l.label, l.opts.Warn); ok {
+		if f, ok := fileFrom(sf, name, l.label, warn); ok {
 			page.Files = append(page.Files, f)
 		}
 	}
+	warn.flush()
 	if len(page.Files) == 0 {
 		return nil, &NotFoundError{Name: name, Sources: page.Sources}
 	}

@@ -98,12 +98,14 @@ func (h *HTTP) fetch(ctx context.Context, name pkgname.Name) (*Page, error) {
 		return nil, fmt.Errorf("reading index page %s: %w", httpx.Redact(pageURL), err)
 	}
 	page := &Page{Name: name, Sources: []string{h.label}}
+	warn := newInvalidWarnings(h.opts.Warn)
 	for _, sf := range p.Files {
 		sf.URL = stripUser(sf.URL)
-		if f, ok := fileFrom(sf, name, h.label, h.opts.Warn); ok {
+		if f, ok := fileFrom(sf, name, h.label, warn); ok {
 			page.Files = append(page.Files, f)
 		}
 	}
+	warn.flush()
 	if len(p.Files) > 0 && len(page.Files) == 0 {
 		// Not an error (an index may list only files ferry cannot use),
 		// but a login page or a portal answering for the index looks

@@ -119,7 +119,7 @@ var ErrOffline = errors.New("not available offline")
 // fileFrom turns a simple API link into a File. It returns false when the
 // link's file name is not a wheel or sdist of project (checked with the
 // legacy sdist rules, as pip does for links on a page).
-func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn func(string)) (File, bool) {
+func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn *invalidWarnings) (File, bool) {
 	f := File{
 		Filename:     sf.Filename,
 		URL:          sf.URL,
@@ -137,9 +137,7 @@ func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn func(
 	if rp := strings.TrimSpace(sf.RequiresPython); rp != "" {
 		spec, err := pep440.ParseSpecifiers(rp)
 		if err != nil {
-			if warn != nil {
-				warn(fmt.Sprintf("ignoring invalid requires-python %q for %s: %v", rp, f.Filename, err))
-			}
+			warn.add(rp, f.Filename, err)
 		} else {
 			f.RequiresPython = spec
 		}
@@ -189,4 +187,50 @@ func dedupe(srcs []string) []string {
 		}
 	}
 	return out
+}
+
+// invalidWarnings collects the invalid requires-python values of one page
+// so that each is reported once, not once per file.
+type invalidWarnings struct {
+	warn  func(string)
+	order []string
+	seen  map[string]*invalidSeen
+}
+
+type invalidSeen struct {
+	first string
+	n     int
+	err   error
+}
+
+func newInvalidWarnings(warn func(string)) *invalidWarnings {
+	return &invalidWarnings{warn: warn, seen: map[string]*invalidSeen{}}
+}
+
+func (w *invalidWarnings) add(rp, filename string, err error) {
+	if w == nil {
+		return
+	}
+	s := w.seen[rp]
+	if s == nil {
+		s = &invalidSeen{first: filename, err: err}
+		w.seen[rp] = s
+		w.order = append(w.order, rp)
+	}
+	s.n++
+}
+
+// flush reports what was collected.
+func (w *invalidWarnings) flush() {
+	if w == nil || w.warn == nil {
+		return
+	}
+	for _, rp := range w.order {
+		s := w.seen[rp]
+		files := s.first
+		if s.n > 1 {
+			files = fmt.Sprintf("%s and %d other files", s.first, s.n-1)
+		}
+		w.warn(fmt.Sprintf("ignoring invalid requires-python %q of %s: %v", rp, files, s.err))
+	}
 }
