@@ -159,6 +159,9 @@ func (f *Frontend) environ(python string) []string {
 	if base == nil {
 		base = os.Environ()
 	}
+	// Unbuffered, so that the backend's prints and tracebacks interleave
+	// in the captured output as they happened.
+	base = append(slices.Clone(base), "PYTHONUNBUFFERED=1")
 	if f.Envs == nil {
 		return base
 	}

@@ -139,6 +139,9 @@ func (b *SourceBuilder) identity() string {
 	if base == "" {
 		base = info.Executable
 	}
+	if real, err := filepath.EvalSymlinks(base); err == nil {
+		base = real // python3 and python3.11 are one interpreter
+	}
 	return strings.Join([]string{base, info.Markers["implementation_name"], info.Markers["python_full_version"], info.Markers["platform_machine"], info.CacheTag}, "|")
 }
 
@@ -283,9 +286,9 @@ func (b *SourceBuilder) makeEnv(ctx context.Context, dir string, reqs []string) 
 	plan, err := s.Resolve(ctx, target, req, nil, ResolveOptions{})
 	if err != nil {
 		if expl, ok := IsNoSolution(err); ok {
-			return fail(fmt.Errorf("cannot install the build requirements %s:\n%s", strings.Join(reqs, ", "), expl))
+			return fail(fmt.Errorf("no solution for the build requirements:\n  %s", strings.ReplaceAll(strings.TrimRight(expl, "\n"), "\n", "\n  ")))
 		}
-		return fail(fmt.Errorf("resolving the build requirements %s: %w", strings.Join(reqs, ", "), err))
+		return fail(fmt.Errorf("resolving the build requirements: %w", err))
 	}
 	env, err := install.OpenEnv(ctx, install.EnvLayout(info))
 	if err != nil {
@@ -294,7 +297,7 @@ func (b *SourceBuilder) makeEnv(ctx context.Context, dir string, reqs []string) 
 	_, err = s.Execute(ctx, plan, env, ExecOptions{})
 	env.Close()
 	if err != nil {
-		return fail(fmt.Errorf("installing the build requirements %s: %w", strings.Join(reqs, ", "), err))
+		return fail(fmt.Errorf("installing the build requirements: %w", err))
 	}
 	return v.Python, nil
 }
