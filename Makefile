@@ -24,5 +24,14 @@ test:
 fuzz-smoke:
 	./scripts/fuzz-smoke 3s
 
+# Real-world checks against PyPI (needs the network).
+e2e:
+	./e2e/run
+
+# ferry against pip, uv, build, pex and shiv; regenerates BENCHMARKS.md
+# (needs the network to install the peers).
+bench:
+	./bench/run
+
 clean:
 	rm -rf bin .test-report
