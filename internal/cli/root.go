@@ -41,6 +41,9 @@ where pip has the flag.`,
 		newCmdFreeze,
 		newCmdShow,
 		newCmdCheck,
+		newCmdBundle,
+		newCmdDeploy,
+		newCmdRollback,
 	} {
 		root.AddCommand(add(f))
 	}
