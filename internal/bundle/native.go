@@ -54,6 +54,9 @@ func (r *Release) packageFiles(interp string) (files []archive.Entry, dirs []str
 	if interp == "" {
 		interp = SystemPython
 	}
+	if err := checkInterpreter(interp); err != nil {
+		return nil, nil, err
+	}
 	entries, err := r.Entries()
 	if err != nil {
 		return nil, nil, err

@@ -97,6 +97,11 @@ func TestPackageNames(t *testing.T) {
 	if _, err := nrel.WriteRPM(&bytes.Buffer{}, bundle.PackageOptions{Machine: "pdp11", Arch: "noarch"}); err != nil {
 		t.Errorf("an explicit arch: %v", err)
 	}
+	for _, interp := range []string{"python3", "/usr/bin/my python", "/usr/bin/env python3 -I", "/usr/bin/env "} {
+		if _, err := nrel.WriteDeb(&bytes.Buffer{}, bundle.PackageOptions{Machine: "x86_64", Maintainer: "m <m@x>", Interpreter: interp}); err == nil {
+			t.Errorf("interpreter %q accepted", interp)
+		}
+	}
 }
 
 func TestDeb(t *testing.T) {

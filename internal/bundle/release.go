@@ -124,9 +124,8 @@ func (t *Tree) Release(ctx context.Context, opts ReleaseOptions) (*Release, erro
 	if interp == "" {
 		interp = DefaultLauncherInterpreter
 	}
-	if !strings.HasPrefix(interp, "/") || strings.ContainsAny(interp, "\x00\r\n") ||
-		(strings.ContainsAny(interp, " \t") && !strings.HasPrefix(interp, "/usr/bin/env ")) || len(interp)+2 > 127 {
-		return nil, fmt.Errorf("launcher interpreter %q: want an absolute path without white space or /usr/bin/env NAME", interp)
+	if err := checkInterpreter(interp); err != nil {
+		return nil, err
 	}
 
 	r := &Release{App: app, Manifest: ReleaseManifest{
@@ -172,6 +171,20 @@ func (t *Tree) Release(ctx context.Context, opts ReleaseOptions) (*Release, erro
 		return nil, err
 	}
 	return r, nil
+}
+
+// checkInterpreter checks a launcher's "#!" command: an absolute path
+// without white space, or /usr/bin/env NAME (one word), that fits a "#!"
+// line.
+func checkInterpreter(interp string) error {
+	word := interp
+	if name, ok := strings.CutPrefix(interp, "/usr/bin/env "); ok {
+		word = "/" + name // one word after env: Linux passes the rest as one argument
+	}
+	if len(word) < 2 || !strings.HasPrefix(word, "/") || strings.ContainsAny(word, " \t\x00\r\n") || len(interp)+2 > 127 {
+		return fmt.Errorf("launcher interpreter %q: want an absolute path without white space or /usr/bin/env NAME", interp)
+	}
+	return nil
 }
 
 // releaseEntryPoint picks the entry point and the script name it came

@@ -328,8 +328,10 @@ func (s *session) before(name string) string {
 // current in dir (see the package documentation). With a failing hook the
 // result is returned together with a *HookError.
 func Deploy(ctx context.Context, dir, artifact string, opts Options) (*Result, error) {
-	if _, err := os.Stat(artifact); err != nil {
+	if st, err := os.Stat(artifact); err != nil {
 		return nil, fmt.Errorf("release %s: %w", artifact, err)
+	} else if st.IsDir() {
+		return nil, &ArtifactError{Artifact: artifact, Reason: "is a directory: deploy takes a release archive (ferry bundle --format tar.gz)"}
 	}
 	s, err := open(ctx, dir, opts)
 	if err != nil {

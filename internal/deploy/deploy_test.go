@@ -415,6 +415,15 @@ func TestCorruptArtifacts(t *testing.T) {
 			t.Error("deployed a missing file")
 		}
 	})
+	t.Run("directory", func(t *testing.T) {
+		var ae *deploy.ArtifactError
+		if _, err := deploy.Deploy(ctx, dir, t.TempDir(), deploy.Options{}); !errors.As(err, &ae) || !strings.Contains(err.Error(), "is a directory") {
+			t.Errorf("deployed a directory: %v", err)
+		}
+		if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+			t.Errorf("the deploy directory changed (-before +after):\n%s", diff)
+		}
+	})
 }
 
 func first(b []byte, _ string) []byte { return b }
