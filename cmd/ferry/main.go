@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"ferry/internal/cli"
@@ -17,6 +18,18 @@ func main() {
 }
 
 func run() int {
+	// FERRY_CPUPROFILE=FILE writes a CPU profile of the run (for
+	// BENCHMARKS.md: go tool pprof FILE).
+	if p := os.Getenv("FERRY_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer func() {
+					pprof.StopCPUProfile()
+					f.Close()
+				}()
+			}
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	dir, err := os.Getwd()

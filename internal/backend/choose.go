@@ -144,7 +144,7 @@ type NeedsDeclaredError struct {
 }
 
 func (e *NeedsDeclaredError) Error() string {
-	msg := fmt.Sprintf("this project needs its declared build backend (%s); the PEP 517 frontend is not available yet", e.Backend)
+	msg := fmt.Sprintf("this project needs its declared build backend (%s), which the native backend cannot stand in for", e.Backend)
 	if e.Reason != "" {
 		msg += " (" + e.Reason + ")"
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"ferry/internal/backend"
 	"ferry/internal/build"
 	"ferry/internal/index"
@@ -17,11 +19,38 @@ import (
 // backend where it applies, the project's declared PEP 517 backend in an
 // isolated build environment otherwise (package project's SourceBuilder).
 // The builder resolves and installs build requirements through s, so s's
-// index serves them too. FERRY_NO_BUILD_ISOLATION=1 runs declared
-// backends in the target interpreter itself.
+// index serves them too. --no-build-isolation (or FERRY_NO_BUILD_ISOLATION=1,
+// as PIP_NO_BUILD_ISOLATION for pip) runs declared backends in the target
+// interpreter itself.
 func newBuilder(ctx context.Context, f *Factory, s *project.Session, info *interp.Info) project.Builder {
-	b := newSourceBuilder(f, s, info, builderFlags{NoIsolation: envTrue(f.Getenv("FERRY_NO_BUILD_ISOLATION"))})
-	return b
+	return newBuilderWith(ctx, f, s, info, buildFlagOptions{})
+}
+
+// newBuilderWith is newBuilder with the command's build flags.
+func newBuilderWith(ctx context.Context, f *Factory, s *project.Session, info *interp.Info, bo buildFlagOptions) project.Builder {
+	fl := builderFlags{
+		NoIsolation: bo.NoBuildIsolation || envTrue(f.Getenv("FERRY_NO_BUILD_ISOLATION")),
+		Settings:    parseConfigSettings(bo.ConfigSettings),
+	}
+	if bo.Verbose {
+		fl.Output = f.IO.ErrOut
+		fl.Log = func(msg string) { fmt.Fprintln(f.IO.ErrOut, msg) }
+	}
+	return newSourceBuilder(f, s, info, fl)
+}
+
+// buildFlagOptions are the build flags of install, download and wheel
+// (pip's names).
+type buildFlagOptions struct {
+	NoBuildIsolation bool
+	ConfigSettings   []string
+	Verbose          bool
+}
+
+func (b *buildFlagOptions) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&b.NoBuildIsolation, "no-build-isolation", false, "build sources with the target interpreter's own packages instead of an isolated environment")
+	fl.StringArrayVarP(&b.ConfigSettings, "config-settings", "C", nil, "KEY=VALUE passed to build backends (repeatable)")
 }
 
 // builderFlags are the command-line choices a builder depends on.

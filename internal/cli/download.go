@@ -21,6 +21,7 @@ type fetchOptions struct {
 	net      netOptions
 	resolve  resolveFlags
 	override overrideFlags
+	build    buildFlagOptions
 	inputSources
 	Python string
 	Dest   string
@@ -75,6 +76,7 @@ wheelhouse for offline installs and for ferry index.`
 	opts.net.addFlags(cmd)
 	opts.resolve.addFlags(cmd, false)
 	opts.override.addFlags(cmd)
+	opts.build.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&opts.Requirement, "requirement", "r", nil, "the requirements this file lists (a path or URL)")
 	fl.StringArrayVarP(&opts.Constraint, "constraint", "c", nil, "constrain versions with this file's requirements")
@@ -134,7 +136,7 @@ func fetchRun(ctx context.Context, f *Factory, opts *fetchOptions) error {
 		return err
 	}
 	defer done()
-	s.Builder = newBuilder(ctx, f, s, info)
+	s.Builder = newBuilderWith(ctx, f, s, info, opts.build)
 	plan, err := s.Resolve(ctx, target, set.Request, nil, ropts)
 	if err != nil {
 		if expl, ok := project.IsNoSolution(err); ok {

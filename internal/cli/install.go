@@ -240,6 +240,7 @@ type installOptions struct {
 	net      netOptions
 	resolve  resolveFlags
 	override overrideFlags
+	build    buildFlagOptions
 	inputSources
 	Compile   bool
 	NoCompile bool
@@ -317,6 +318,7 @@ the installed .py files with the target interpreter, in parallel.`,
 	opts.net.addFlags(cmd)
 	opts.resolve.addFlags(cmd, true)
 	opts.override.addFlags(cmd)
+	opts.build.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&opts.Requirement, "requirement", "r", nil, "install the requirements this file lists (a path or URL)")
 	fl.StringArrayVarP(&opts.Constraint, "constraint", "c", nil, "constrain versions with this file's requirements")
@@ -366,7 +368,8 @@ func installRun(ctx context.Context, f *Factory, opts *installOptions) error {
 		return err
 	}
 	defer done()
-	s.Builder = newBuilder(ctx, f, s, info)
+	opts.build.Verbose = opts.Verbose > 0
+	s.Builder = newBuilderWith(ctx, f, s, info, opts.build)
 
 	env, err := install.OpenEnv(ctx, l)
 	if err != nil {
