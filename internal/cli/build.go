@@ -40,6 +40,7 @@ type buildOptions struct {
 	Python         string
 	NoIsolation    bool
 	Verbose        int
+	Quiet          int
 	IndexURL       string
 	ExtraIndexURLs []string
 	FindLinks      []string
@@ -136,6 +137,7 @@ backend knows tag-build, tag-date, use-git and sdist-format.`,
 	fl.StringVarP(&opts.Python, "python", "p", "", "run a declared backend with this interpreter (default: the active or ./.venv environment's, else the first on PATH)")
 	fl.BoolVar(&opts.NoIsolation, "no-build-isolation", false, "run a declared backend in that interpreter as it is, without an isolated build environment")
 	fl.CountVarP(&opts.Verbose, "verbose", "v", "show a declared backend's output as it runs")
+	fl.CountVarP(&opts.Quiet, "quiet", "q", "print only warnings and errors")
 	fl.StringVarP(&opts.IndexURL, "index-url", "i", "", "the index of the build requirements (default https://pypi.org/simple/, or pip's configured one)")
 	fl.StringArrayVar(&opts.ExtraIndexURLs, "extra-index-url", nil, "another index for the build requirements")
 	fl.StringArrayVarP(&opts.FindLinks, "find-links", "f", nil, "a directory or HTML page of build requirement files to consider too")
@@ -298,7 +300,9 @@ func buildRun(ctx context.Context, f *Factory, opts *buildOptions) error {
 		}
 		return writeJSON(f.IO.Out, res)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Successfully built %s\n", strings.Join(shown, " and "))
+	if opts.Quiet == 0 {
+		fmt.Fprintf(f.IO.ErrOut, "Successfully built %s\n", strings.Join(shown, " and "))
+	}
 	return nil
 }
 
