@@ -121,7 +121,7 @@ func compileJobs(ctx context.Context, python string, jobs [][3]string) (compileR
 	if err != nil {
 		return res, err
 	}
-	cmd := exec.CommandContext(ctx, python, "-I", "-c", compileScript)
+	cmd := exec.CommandContext(ctx, python, "-I", "-S", "-c", compileScript)
 	cmd.Stdin = bytes.NewReader(in)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -21,6 +21,12 @@
 // WriteZipapp puts pure distributions under site-packages/ and native ones
 // under extract/ (see package zipapp for the bootstrap that runs them).
 // Scripts in bin/ are left out: the zipapp itself is the program.
+// Compile adds bytecode made by the target interpreter: unchecked
+// hash-based .pyc files (PEP 552), which hold no time stamp, beside the
+// sources in site-packages/ (zipimport reads "mod.pyc" there; it never
+// writes bytecode itself, so without them every start compiles every
+// module) and in __pycache__ under extract/. Another Python version
+// ignores them and compiles the sources.
 //
 // # Releases
 //
