@@ -308,6 +308,26 @@ func TestReproducible(t *testing.T) {
 			}
 		})
 	}
+	t.Run("dir", func(t *testing.T) {
+		var trees [2]string
+		for i, tr := range []*bundle.Tree{a, b} {
+			r, err := tr.Release(context.Background(), bundle.ReleaseOptions{App: "helloapp"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "rel")
+			if err := r.WriteDir(context.Background(), dir, epoch); err != nil {
+				t.Fatal(err)
+			}
+			trees[i] = dirSnapshot(t, dir)
+		}
+		if diff := cmp.Diff(trees[0], trees[1]); diff != "" {
+			t.Errorf("release directories differ (-first +second):\n%s", diff)
+		}
+		if !strings.Contains(trees[0], "bin/helloapp 755 1700000000 ") {
+			t.Errorf("snapshot:\n%s", trees[0])
+		}
+	})
 	t.Run("zipapp-bytecode", func(t *testing.T) {
 		py := python3(t)
 		var x, y bytes.Buffer
@@ -612,4 +632,31 @@ func FuzzRequiresPythonLowerBound(f *testing.F) {
 			t.Errorf("RequiresPythonLowerBound(%q) = %q, not MAJOR.MINOR", spec, got)
 		}
 	})
+}
+
+// dirSnapshot lists a tree: path, mode, mtime and content digest.
+func dirSnapshot(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		sum := ""
+		if info.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h := sha256.Sum256(data)
+			sum = hex.EncodeToString(h[:8])
+		}
+		fmt.Fprintf(&b, "%s %o %d %s\n", filepath.ToSlash(rel), info.Mode().Perm(), info.ModTime().Unix(), sum)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

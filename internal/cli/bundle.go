@@ -242,6 +242,10 @@ func bundleRun(ctx context.Context, f *Factory, opts *bundleOptions) error {
 		return err
 	}
 	defer os.RemoveAll(staging)
+	// A --target layout with no interpreter: nothing is compiled into it,
+	// and the scripts of vendored distributions get a fixed
+	// "#!/usr/bin/python3" line, not this machine's path, so the staging
+	// tree is the same wherever it is made (and whatever the target).
 	layout := install.TargetLayout(nil, staging)
 	layout.Python = bundle.SystemPython
 	env, err := install.OpenEnv(ctx, layout)
