@@ -45,6 +45,9 @@ func (l *indexLatest) Latest(ctx context.Context, name pkgname.Name, pre bool) (
 }
 
 func (l *indexLatest) close() {
+	if l.prov != nil {
+		l.prov.Close()
+	}
 	if l.done != nil {
 		l.done()
 	}

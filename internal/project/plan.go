@@ -144,6 +144,7 @@ func (s *Session) Resolve(ctx context.Context, target *Target, req Request, inv 
 		Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: target, Pins: pins,
 		Formats: opts.Formats, PreferBinary: opts.PreferBinary, Builder: s.Builder, Warn: s.Warn,
 	})
+	defer prov.Close()
 	var roots []pep508.Requirement
 	for _, in := range req.Inputs {
 		r, err := s.rootRequirement(ctx, prov, in)

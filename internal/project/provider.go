@@ -120,6 +120,12 @@ type Provider struct {
 	mu       sync.Mutex
 	versions map[pkgname.Name]*future[[]resolve.Candidate]
 	metas    map[string]*future[*coremeta.Metadata] // by file URL or source dir
+
+	// Background prefetches run under stop and are counted in bg, so
+	// Close can cancel and wait for them.
+	bg   sync.WaitGroup
+	stop context.Context
+	halt context.CancelFunc
 }
 
 type future[T any] struct {
@@ -133,12 +139,22 @@ func NewProvider(opts ProviderOptions) *Provider {
 	if opts.Jobs <= 0 {
 		opts.Jobs = 64
 	}
+	stop, halt := context.WithCancel(context.Background())
 	return &Provider{
 		opts:     opts,
 		sem:      make(chan struct{}, opts.Jobs),
 		versions: map[pkgname.Name]*future[[]resolve.Candidate]{},
 		metas:    map[string]*future[*coremeta.Metadata]{},
+		stop:     stop,
+		halt:     halt,
 	}
+}
+
+// Close cancels the prefetches still running and waits for them; the
+// provider must not be used afterwards.
+func (p *Provider) Close() {
+	p.halt()
+	p.bg.Wait()
 }
 
 func (p *Provider) warn(msg string) {
@@ -150,7 +166,7 @@ func (p *Provider) warn(msg string) {
 // memo runs fn once per key; later callers wait for the first. When
 // background is set, fn starts in a goroutine (bounded by the semaphore)
 // and memo does not wait.
-func memo[K comparable, T any](p *Provider, m map[K]*future[T], key K, background bool, fn func() (T, error)) *future[T] {
+func memo[K comparable, T any](ctx context.Context, p *Provider, m map[K]*future[T], key K, background bool, fn func(context.Context) (T, error)) *future[T] {
 	p.mu.Lock()
 	f, ok := m[key]
 	if !ok {
@@ -161,19 +177,27 @@ func memo[K comparable, T any](p *Provider, m map[K]*future[T], key K, backgroun
 	if ok {
 		return f
 	}
-	run := func() {
+	run := func(ctx context.Context) {
 		defer close(f.done)
-		f.val, f.err = fn()
+		f.val, f.err = fn(ctx)
 	}
-	if background {
-		go func() {
-			p.sem <- struct{}{}
+	if !background {
+		run(ctx)
+		return f
+	}
+	p.bg.Add(1)
+	go func() {
+		defer p.bg.Done()
+		bctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		defer context.AfterFunc(p.stop, cancel)()
+		select {
+		case p.sem <- struct{}{}:
 			defer func() { <-p.sem }()
-			run()
-		}()
-	} else {
-		run()
-	}
+		case <-bctx.Done():
+		}
+		run(bctx)
+	}()
 	return f
 }
 
@@ -188,7 +212,7 @@ func wait[T any](ctx context.Context, f *future[T]) (T, error) {
 }
 
 func (p *Provider) versionsFuture(ctx context.Context, name pkgname.Name, background bool) *future[[]resolve.Candidate] {
-	return memo(p, p.versions, name, background, func() ([]resolve.Candidate, error) {
+	return memo(ctx, p, p.versions, name, background, func(ctx context.Context) ([]resolve.Candidate, error) {
 		return p.listVersions(ctx, name)
 	})
 }
@@ -253,7 +277,7 @@ func (p *Provider) metadataFuture(ctx context.Context, ch *Choice, background bo
 	if key == "" {
 		key = ch.File.URL
 	}
-	return memo(p, p.metas, key, background, func() (*coremeta.Metadata, error) {
+	return memo(ctx, p, p.metas, key, background, func(ctx context.Context) (*coremeta.Metadata, error) {
 		data, err := p.readMetadata(ctx, ch)
 		if err != nil {
 			return nil, err

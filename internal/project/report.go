@@ -51,6 +51,7 @@ func (s *Session) Report(ctx context.Context, plan *Plan, installer string, chan
 		items = plan.Changes()
 	}
 	prov := NewProvider(ProviderOptions{Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: plan.Target, Builder: s.Builder})
+	defer prov.Close()
 	for _, it := range items {
 		ch := it.Choice
 		md, err := prov.Metadata(ctx, ch)
