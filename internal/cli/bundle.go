@@ -35,6 +35,7 @@ type bundleOptions struct {
 	net      netOptions
 	resolve  resolveFlags
 	override overrideFlags
+	build    buildFlagOptions
 	inputSources
 
 	Python        string
@@ -139,6 +140,7 @@ same bytes (without SOURCE_DATE_EPOCH every time stamp is 1980-01-01).`,
 	opts.net.addFlags(cmd)
 	opts.resolve.addFlags(cmd, false)
 	opts.override.addFlags(cmd)
+	opts.build.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Python, "python", "p", "", "the interpreter the bundle is for (a version, a path or a virtual environment; default the first python3 on PATH)")
 	fl.StringVar(&opts.Format, "format", formatZipapp, "the artifact: zipapp, dir, tar.gz, deb or rpm")
@@ -232,7 +234,7 @@ func bundleRun(ctx context.Context, f *Factory, opts *bundleOptions) error {
 	}
 	defer done()
 	if info != nil {
-		s.Builder = newBuilder(ctx, f, s, info)
+		s.Builder = newBuilderWith(ctx, f, s, info, opts.build)
 	}
 
 	// Resolve and install into a staging directory inside the cache (the

@@ -35,7 +35,7 @@
 //     are sorted by name (the manifest last), every time stamp is
 //     Options.Mtime (SOURCE_DATE_EPOCH, chosen by the caller), modes are 0644
 //     or 0755 for executables, and the zip's offsets count the "#!" prefix.
-//   - Manifest.Hash is the bundle's content hash (see ContentHash): equal for
+//   - Manifest.Hash is the bundle's content hash (computed by Write): equal for
 //     equal content, so unpacked directories are shared between runs and
 //     never between different bundles.
 //   - A console-script entry point is resolved at write time from the

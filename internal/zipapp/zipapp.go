@@ -326,11 +326,14 @@ func (m Manifest) validate(read bool) error {
 // Marshal returns the manifest as Write stores it: indented JSON with the
 // fields in a fixed order and a final newline.
 func (m Manifest) Marshal() ([]byte, error) {
-	data, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "python_requires": ">=3.8", not "\u003e=3.8"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
 		return nil, fmt.Errorf("encoding zipapp manifest: %w", err)
 	}
-	return append(data, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 // ParseManifest reads and validates a manifest. Unknown fields are ignored
