@@ -24,7 +24,7 @@ var tiers = map[string]int{
 	"pyproject": tierFormats, "manifest": tierFormats, "wheel": tierFormats,
 	"sdist": tierFormats, "simpleapi": tierFormats, "lockfile": tierFormats,
 	"zipapp": tierFormats, "deb": tierFormats, "rpm": tierFormats,
-	"archive": tierFormats,
+	"archive": tierFormats, "pystr": tierFormats,
 
 	// local system
 	"fsx": tierLocal, "cache": tierLocal, "interp": tierLocal, "venv": tierLocal,

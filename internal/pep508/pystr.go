@@ -2,121 +2,22 @@ package pep508
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"ferry/internal/pystr"
 )
 
 // unquote decodes a QUOTED_STRING token the way the reference does (it
 // evaluates the token as a Python string literal): backslash escapes are
-// interpreted, an unknown escape keeps its backslash, a raw line break or
-// NUL is an error. \N{name} escapes are not supported and are rejected.
+// interpreted (package pystr), an unknown escape keeps its backslash, a raw
+// line break or NUL is an error. \N{name} escapes are not supported and are
+// rejected.
 func unquote(tok string) (string, bool) {
 	body := tok[1 : len(tok)-1]
-	if strings.IndexByte(body, '\\') < 0 && strings.IndexAny(body, "\n\r\x00") < 0 {
-		return body, true
+	if strings.IndexAny(body, "\n\r\x00") >= 0 {
+		return "", false
 	}
-	var b strings.Builder
-	b.Grow(len(body))
-	for i := 0; i < len(body); {
-		c := body[i]
-		switch c {
-		case '\n', '\r', 0:
-			return "", false
-		case '\\':
-		default:
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		if i+1 >= len(body) {
-			return "", false // escapes the closing quote
-		}
-		e := body[i+1]
-		i += 2
-		switch e {
-		case '\n':
-		case '\r':
-			if i < len(body) && body[i] == '\n' {
-				i++
-			}
-		case '\\', '\'', '"':
-			b.WriteByte(e)
-		case 'a':
-			b.WriteByte(7)
-		case 'b':
-			b.WriteByte(8)
-		case 'f':
-			b.WriteByte(12)
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte(11)
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			v := rune(e - '0')
-			for k := 0; k < 2 && i < len(body) && '0' <= body[i] && body[i] <= '7'; k++ {
-				v = v*8 + rune(body[i]-'0')
-				i++
-			}
-			writeCodePoint(&b, v)
-		case 'x', 'u', 'U':
-			n := 2
-			switch e {
-			case 'u':
-				n = 4
-			case 'U':
-				n = 8
-			}
-			if len(body)-i < n {
-				return "", false
-			}
-			var v rune
-			for k := 0; k < n; k++ {
-				d := hexVal(body[i+k])
-				if d < 0 {
-					return "", false
-				}
-				v = v<<4 | rune(d)
-			}
-			if v > utf8.MaxRune {
-				return "", false
-			}
-			i += n
-			writeCodePoint(&b, v)
-		case 'N':
-			return "", false
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(e)
-		}
-	}
-	return b.String(), true
-}
-
-func hexVal(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
-
-// writeCodePoint writes v as UTF-8, surrogates included (as Python can hold
-// a lone surrogate in a str, encode it the way WTF-8 does).
-func writeCodePoint(b *strings.Builder, v rune) {
-	if 0xd800 <= v && v <= 0xdfff {
-		b.WriteByte(byte(0xe0 | v>>12))
-		b.WriteByte(byte(0x80 | (v>>6)&0x3f))
-		b.WriteByte(byte(0x80 | v&0x3f))
-		return
-	}
-	b.WriteRune(v)
+	s, err := pystr.Unescape(body, pystr.Str)
+	return s, err == nil
 }
 
 // quote writes value as a marker string literal. Like the reference it uses

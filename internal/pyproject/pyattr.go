@@ -2,6 +2,7 @@ package pyproject
 
 import (
 	"errors"
+	"ferry/internal/pystr"
 	"fmt"
 	"math"
 	"math/big"
@@ -615,87 +616,17 @@ func decodePyString(tok string) (string, byte, error) {
 			}
 		}
 	}
-	if raw || strings.IndexByte(body, '\\') < 0 {
+	if raw {
 		return body, kind, nil
 	}
-	var b strings.Builder
-	for j := 0; j < len(body); {
-		c := body[j]
-		if c != '\\' || j+1 >= len(body) {
-			b.WriteByte(c)
-			j++
-			continue
-		}
-		e := body[j+1]
-		j += 2
-		switch e {
-		case '\n':
-		case '\\', '\'', '"':
-			b.WriteByte(e)
-		case 'a':
-			b.WriteByte(7)
-		case 'b':
-			b.WriteByte(8)
-		case 'f':
-			b.WriteByte(12)
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte(11)
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			v := rune(e - '0')
-			for k := 0; k < 2 && j < len(body) && body[j] >= '0' && body[j] <= '7'; k++ {
-				v = v*8 + rune(body[j]-'0')
-				j++
-			}
-			if kind == 'y' {
-				b.WriteByte(byte(v))
-			} else {
-				b.WriteRune(v)
-			}
-		case 'x', 'u', 'U':
-			n := 2
-			if kind == 's' && e == 'u' {
-				n = 4
-			} else if kind == 's' && e == 'U' {
-				n = 8
-			} else if e != 'x' {
-				// \u and \U are not escapes in bytes.
-				b.WriteByte('\\')
-				b.WriteByte(e)
-				continue
-			}
-			if j+n > len(body) {
-				return "", 0, fmt.Errorf("truncated \\%c escape", e)
-			}
-			v, err := strconv.ParseUint(body[j:j+n], 16, 32)
-			if err != nil {
-				return "", 0, fmt.Errorf("invalid \\%c escape", e)
-			}
-			j += n
-			switch {
-			case kind == 'y':
-				b.WriteByte(byte(v))
-			case v > unicode.MaxRune:
-				return "", 0, fmt.Errorf("invalid \\%c escape", e)
-			default:
-				b.WriteRune(rune(v))
-			}
-		case 'N':
-			if kind == 's' {
-				return "", 0, errors.New(`\N{...} escapes are not supported`)
-			}
-			b.WriteString(`\N`)
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(e)
-		}
+	pk := pystr.Str
+	if kind == 'y' {
+		pk = pystr.Bytes
 	}
-	s := b.String()
+	s, err := pystr.Unescape(body, pk)
+	if err != nil {
+		return "", 0, err
+	}
 	if kind == 's' && !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\ufffd")
 	}
