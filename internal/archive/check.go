@@ -66,6 +66,9 @@ func CleanName(name string) (string, error) {
 	if clean == "." {
 		return bad("names the archive root")
 	}
+	if len(clean) >= 2 && clean[1] == ':' {
+		return bad("absolute path (drive letter)") // "./C:" cleans to "C:"
+	}
 	if clean == ".." || strings.HasPrefix(clean, "../") {
 		return bad("path escapes the archive root")
 	}

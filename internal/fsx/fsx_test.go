@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -634,4 +636,27 @@ func FuzzSafeJoin(f *testing.F) {
 			t.Errorf("SafeJoin(%q) = %q, outside the root", rel, got)
 		}
 	})
+}
+
+func TestWriteNew(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	data := strings.Repeat("0123456789", 10000)
+	if err := WriteNew(p, 0o755, strings.NewReader(data), make([]byte, 4096)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || string(got) != data {
+		t.Fatalf("content: %d bytes, %v", len(got), err)
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o755 {
+		t.Errorf("mode %v", st.Mode().Perm())
+	}
+	if err := WriteNew(p, 0o644, strings.NewReader("x"), make([]byte, 8)); err == nil {
+		t.Error("overwrote an existing file")
+	}
+	failing := io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(errors.New("boom")))
+	if err := WriteNew(filepath.Join(dir, "g"), 0o644, failing, make([]byte, 8)); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("read error not reported: %v", err)
+	}
 }

@@ -1,7 +1,6 @@
 package install
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -68,37 +67,44 @@ func (g *guard) check(p string) (string, error) {
 	if !filepath.IsAbs(p) || !inAny(g.roots, p) {
 		return "", &OutsideError{Path: p, Roots: g.roots}
 	}
-	dir := filepath.Dir(p)
-	rdir, ok := g.cache[dir]
-	if !ok {
-		rdir = resolveExisting(dir)
-		g.cache[dir] = rdir
-	}
+	rdir := g.resolve(filepath.Dir(p))
 	if !inAny(g.resolved, rdir) && !inAny(g.roots, rdir) {
 		return "", &OutsideError{Path: p, Roots: g.roots}
 	}
 	return p, nil
 }
 
-// resolveExisting resolves the symbolic links of the longest existing
-// prefix of dir and appends the rest.
-func resolveExisting(dir string) string {
-	rest := ""
-	for {
-		r, err := filepath.EvalSymlinks(dir)
-		if err == nil {
-			return filepath.Join(r, rest)
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return filepath.Join(dir, rest)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return filepath.Join(dir, rest)
-		}
-		rest = filepath.Join(filepath.Base(dir), rest)
-		dir = parent
+// resolve returns dir with its symbolic links resolved, as far as it
+// exists: each directory is looked at once (one lstat), its parent's
+// answer reused, so checking the thousands of paths of a large wheel
+// costs one lstat per directory rather than one per path component.
+func (g *guard) resolve(dir string) string {
+	if r, ok := g.cache[dir]; ok {
+		return r
 	}
+	parent := filepath.Dir(dir)
+	var r string
+	switch {
+	case parent == dir:
+		r = dir
+	default:
+		rp := g.resolve(parent)
+		st, err := os.Lstat(dir)
+		switch {
+		case err == nil && st.Mode()&fs.ModeSymlink != 0:
+			if t, err := filepath.EvalSymlinks(dir); err == nil {
+				r = t
+			} else {
+				r = filepath.Join(rp, filepath.Base(dir))
+			}
+		default:
+			// A directory, or a path that does not exist yet (the
+			// transaction will create it as a directory).
+			r = filepath.Join(rp, filepath.Base(dir))
+		}
+	}
+	g.cache[dir] = r
+	return r
 }
 
 // exists reports whether p exists (without following a final link).

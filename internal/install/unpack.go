@@ -1,6 +1,7 @@
 package install
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,9 +17,14 @@ import (
 
 	"ferry/internal/cache"
 	"ferry/internal/distinfo"
+	"ferry/internal/fsx"
 	"ferry/internal/pkgname"
 	"ferry/internal/wheel"
 )
+
+// inMemoryWheel is the largest wheel unpacked from memory rather than
+// from the file.
+const inMemoryWheel = 256 << 20
 
 // manifestFormat is the version of manifest.json in unpacked entries.
 const manifestFormat = 1
@@ -260,14 +266,30 @@ func unpackTo(ctx context.Context, p, name, digest, entry string, opts UnpackOpt
 	if err != nil {
 		return err
 	}
-	w, err := wheel.Open(f, st.Size(), name, opts.Wheel)
+	// Most wheels are read whole into memory: one read instead of a pread
+	// per chunk of every member.
+	var src io.ReaderAt = f
+	if st.Size() <= inMemoryWheel {
+		data := make([]byte, st.Size())
+		if _, err := io.ReadFull(f, data); err != nil {
+			return fmt.Errorf("reading %s: %w", p, err)
+		}
+		src = bytes.NewReader(data)
+	}
+	w, err := wheel.Open(src, st.Size(), name, opts.Wheel)
 	if err != nil {
 		return err
 	}
 	tree := filepath.Join(entry, "tree")
+	if err := os.MkdirAll(tree, 0o755); err != nil {
+		return err
+	}
+	// Every directory once, parents first: plain mkdir, no MkdirAll walks.
 	dirs := map[string]bool{}
 	for _, m := range w.Members {
-		dirs[path.Dir(m.Name)] = true
+		for d := path.Dir(m.Name); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
 	}
 	sorted := make([]string, 0, len(dirs))
 	for d := range dirs {
@@ -275,7 +297,7 @@ func unpackTo(ctx context.Context, p, name, digest, entry string, opts UnpackOpt
 	}
 	sort.Strings(sorted)
 	for _, d := range sorted {
-		if err := os.MkdirAll(filepath.Join(tree, filepath.FromSlash(d)), 0o755); err != nil {
+		if err := os.Mkdir(filepath.Join(tree, filepath.FromSlash(d)), 0o755); err != nil {
 			return err
 		}
 	}
@@ -359,21 +381,5 @@ func extract(w *wheel.Wheel, m *wheel.Member, tree string, buf []byte) error {
 		return err
 	}
 	defer rc.Close()
-	dst := filepath.Join(tree, filepath.FromSlash(m.Name))
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := io.CopyBuffer(struct{ io.Writer }{f}, rc, buf); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if perm&0o111 != 0 {
-		// The umask may have dropped the executable bits.
-		return os.Chmod(dst, perm)
-	}
-	return nil
+	return fsx.WriteNew(filepath.Join(tree, filepath.FromSlash(m.Name)), perm, rc, buf)
 }

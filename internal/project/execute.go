@@ -27,7 +27,7 @@ type ExecOptions struct {
 	LinkMode fsx.LinkMode
 	Compile  bool
 	DryRun   bool
-	// Jobs bounds concurrent downloads and builds; zero means 8.
+	// Jobs bounds concurrent downloads and builds; zero means 32.
 	Jobs int
 }
 
@@ -48,7 +48,9 @@ func (s *Session) Prepare(ctx context.Context, plan *Plan, jobs int) ([]*install
 	changes := plan.Changes()
 	out := make([]*install.Unpacked, len(changes))
 	if jobs <= 0 {
-		jobs = 8
+		// Downloads share one HTTP/2 connection per host; many at once
+		// keep small files from waiting behind large ones.
+		jobs = 32
 	}
 	var prepared int
 	var mu sync.Mutex
@@ -220,7 +222,7 @@ type WheelFile struct {
 // built.
 func (s *Session) Wheels(ctx context.Context, plan *Plan, jobs int) ([]WheelFile, error) {
 	if jobs <= 0 {
-		jobs = 8
+		jobs = 32
 	}
 	out := make([]WheelFile, len(plan.Items))
 	g, gctx := errgroup.WithContext(ctx)

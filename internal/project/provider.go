@@ -586,3 +586,44 @@ func (p *Provider) Latest(ctx context.Context, name pkgname.Name, pre bool) (pep
 func (s *Session) NewProvider(target *Target) *Provider {
 	return NewProvider(ProviderOptions{Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: target, Builder: s.Builder, Warn: s.Warn})
 }
+
+// PrefetchIn implements resolve.RangePrefetcher: it fetches the project's
+// page and, once it is there, the metadata of the newest usable candidate
+// in allowed (a final release when there is one), which is what the
+// solver will most likely ask about. Resolving a set of pinned
+// requirements then needs two round trips, not one per package.
+func (p *Provider) PrefetchIn(ctx context.Context, name pkgname.Name, allowed pep440.Set) {
+	f := p.versionsFuture(ctx, name, true)
+	p.bg.Add(1)
+	go func() {
+		defer p.bg.Done()
+		select {
+		case <-f.done:
+		case <-p.stop.Done():
+			return
+		case <-ctx.Done():
+			return
+		}
+		if f.err != nil {
+			return
+		}
+		var pre *resolve.Candidate
+		for i := range f.val {
+			c := &f.val[i]
+			if c.Unavailable != "" || c.Yanked || !allowed.Contains(c.Version) {
+				continue
+			}
+			if c.Version.IsPrerelease() {
+				if pre == nil {
+					pre = c
+				}
+				continue
+			}
+			p.PrefetchRequirements(ctx, name, *c)
+			return
+		}
+		if pre != nil {
+			p.PrefetchRequirements(ctx, name, *pre)
+		}
+	}()
+}

@@ -68,6 +68,15 @@ type Prefetcher interface {
 	PrefetchRequirements(ctx context.Context, name pkgname.Name, c Candidate)
 }
 
+// RangePrefetcher is an optional interface of a Provider: like Prefetch,
+// with the versions the requirement that first names the project allows,
+// so that a network-backed provider can also fetch, as soon as the page
+// arrives, the metadata of the candidate the solver will most likely try.
+// It must not block.
+type RangePrefetcher interface {
+	PrefetchIn(ctx context.Context, name pkgname.Name, allowed pep440.Set)
+}
+
 // URLResolver is an optional interface of a Provider, needed for direct
 // references (`name @ url`): it resolves the URL to the one candidate it
 // names. Errors stop the resolution like those of Versions.

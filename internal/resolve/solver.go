@@ -55,6 +55,9 @@ type session struct {
 	ctx      context.Context
 	provider Provider
 	prefetch Prefetcher
+	// rangePrefetch, when the provider has it, hears of a project the
+	// first time a requirement names it, with the versions allowed.
+	rangePrefetch RangePrefetcher
 	opts     Options
 
 	pkgs     []pkgInfo
@@ -107,6 +110,7 @@ func Solve(ctx context.Context, p Provider, reqs []pep508.Requirement, opts Opti
 		rootVersion: pep440.MustParse("0"),
 	}
 	s.prefetch, _ = p.(Prefetcher)
+	s.rangePrefetch, _ = p.(RangePrefetcher)
 	if err := s.checkRequiresPython(); err != nil {
 		return nil, err
 	}
@@ -854,6 +858,9 @@ func (s *session) dependencies(pkg pkgID, c Candidate) (*versionDeps, error) {
 		set := pep440.Full()
 		if r.URL == "" {
 			set = pep440.FromSpecifiers(r.Specifiers)
+		}
+		if _, seen := s.ids[pkgKey{r.Normalized, ""}]; !seen && s.rangePrefetch != nil && r.URL == "" && !s.opts.NoDeps {
+			s.rangePrefetch.PrefetchIn(s.ctx, r.Normalized, set)
 		}
 		targets := []pkgID{s.intern(r.Normalized, "")}
 		for _, x := range r.Extras {

@@ -84,7 +84,7 @@ func ParseHTML(data []byte, pageURL *url.URL) (*Project, error) {
 			if string(name) == "a" && cur != nil {
 				// The file name is the link text when the URL path does not
 				// end in one (some indexes link to opaque download URLs).
-				if t := strings.TrimSpace(text.String()); t != "" && cur.Filename == "" {
+				if t := strings.TrimSpace(text.String()); t != "" && cur.Filename == "" && !strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 					cur.Filename = t
 				}
 				cur = nil
@@ -102,6 +102,9 @@ func fileFromAnchor(base *url.URL, href string, attrs map[string]string, present
 	if u, err := url.Parse(abs); err == nil {
 		seg := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
 		if name, err := url.PathUnescape(seg); err == nil {
+			if strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				return File{}, fmt.Errorf("file name %q contains control characters", name)
+			}
 			f.Filename = name
 		}
 	}
