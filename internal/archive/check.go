@@ -7,6 +7,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // Limits bound what an archive may expand to.
@@ -184,3 +186,15 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 }
 
 func (b *boundedReader) Close() error { return b.rc.Close() }
+
+// NewZipReader opens a zip archive with a faster DEFLATE decoder than the
+// standard library's (github.com/klauspost/compress/flate): unpacking wheels
+// is mostly decompression once the file system is fast.
+func NewZipReader(r io.ReaderAt, size int64) (*zip.Reader, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return kflate.NewReader(r) })
+	return zr, nil
+}

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -191,17 +192,25 @@ func (f *Fetcher) FetchAll(ctx context.Context, reqs []Request) ([]Result, error
 }
 
 func (f *Fetcher) download(ctx context.Context, req Request) (Result, error) {
+	res, _, err := f.retrying(ctx, req, func() sink { return &fileSink{f: f} })
+	return res, err
+}
+
+// retrying downloads req into a fresh sink per attempt, retrying failures
+// worth another attempt.
+func (f *Fetcher) retrying(ctx context.Context, req Request, newSink func() sink) (Result, sink, error) {
 	local := strings.HasPrefix(req.URL, "file:")
 	if f.opts.Offline && !local {
-		return Result{}, fmt.Errorf("downloading %s: %w (not in the cache)", req.Filename, ErrOffline)
+		return Result{}, nil, fmt.Errorf("downloading %s: %w (not in the cache)", req.Filename, ErrOffline)
 	}
 	var err error
 	for attempt := 1; attempt <= f.opts.Attempts; attempt++ {
 		var res Result
 		var retry bool
-		res, retry, err = f.try(ctx, req)
+		snk := newSink()
+		res, retry, err = f.try(ctx, req, snk)
 		if err == nil {
-			return res, nil
+			return res, snk, nil
 		}
 		if !retry || ctx.Err() != nil {
 			break
@@ -210,15 +219,118 @@ func (f *Fetcher) download(ctx context.Context, req Request) (Result, error) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return Result{}, ctx.Err()
+			return Result{}, nil, ctx.Err()
 		case <-t.C:
 		}
 	}
-	return Result{}, err
+	return Result{}, nil, err
 }
 
-// try downloads once. retry reports a failure worth another attempt.
-func (f *Fetcher) try(ctx context.Context, req Request) (res Result, retry bool, err error) {
+// FetchData is Fetch into memory: the verified bytes of the file, which
+// is not stored in the cache (a file the cache already holds is read from
+// there). Installing uses it: the wheel is unpacked into the cache from
+// memory, so the archive is neither written nor read back. Files larger
+// than maxMem (or of unknown size above it) go through Fetch instead and
+// come back with data nil and Result.Path set.
+func (f *Fetcher) FetchData(ctx context.Context, req Request, maxMem int64) ([]byte, Result, error) {
+	if req.Filename == "" {
+		req.Filename = filenameOf(req.URL)
+	}
+	for _, sha := range candidates(req) {
+		if p, ok := f.opts.Cache.Lookup(cache.Archives, cache.SHA256(sha)); ok {
+			if st, err := os.Stat(p); err == nil {
+				return nil, Result{Path: p, Filename: req.Filename, SHA256: sha, Size: st.Size(), Cached: true}, nil
+			}
+		}
+	}
+	if req.Size > maxMem || req.Size <= 0 || strings.HasPrefix(req.URL, "file:") {
+		res, err := f.Fetch(ctx, req)
+		return nil, res, err
+	}
+	res, snk, err := f.retrying(ctx, req, func() sink { return &memSink{} })
+	if err != nil {
+		return nil, Result{}, err
+	}
+	return snk.(*memSink).buf.Bytes(), res, nil
+}
+
+// sink receives a download and keeps it once it is verified.
+type sink interface {
+	io.Writer
+	// open prepares the sink for a body of (about) n bytes, -1 if unknown.
+	open(n int64) error
+	// keep is called once the content is verified; it returns the result.
+	keep(ctx context.Context, req Request, sha string, n int64) (Result, error)
+	close()
+}
+
+// fileSink stores a download in the cache's archives bucket.
+type fileSink struct {
+	f       *Fetcher
+	tmpDir  string
+	tmpName string
+	tmp     *os.File
+}
+
+func (s *fileSink) open(int64) error {
+	var err error
+	if s.tmpDir, err = s.f.opts.Cache.TempDir(); err != nil {
+		return err
+	}
+	s.tmpName = filepath.Join(s.tmpDir, "download")
+	s.tmp, err = os.OpenFile(s.tmpName, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	return err
+}
+
+func (s *fileSink) Write(p []byte) (int, error) { return s.tmp.Write(p) }
+
+func (s *fileSink) keep(ctx context.Context, req Request, sha string, n int64) (Result, error) {
+	if err := s.tmp.Sync(); err != nil {
+		return Result{}, err
+	}
+	if err := s.tmp.Close(); err != nil {
+		return Result{}, err
+	}
+	p, _, err := s.f.opts.Cache.Ensure(ctx, cache.Archives, cache.SHA256(sha), func(ctx context.Context, dst string) error {
+		return os.Rename(s.tmpName, dst)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Path: p, Filename: req.Filename, SHA256: sha, Size: n}, nil
+}
+
+func (s *fileSink) close() {
+	if s.tmp != nil {
+		s.tmp.Close()
+	}
+	if s.tmpDir != "" {
+		os.RemoveAll(s.tmpDir)
+	}
+}
+
+// memSink keeps a download in memory.
+type memSink struct{ buf bytes.Buffer }
+
+func (s *memSink) open(n int64) error {
+	if n > 0 {
+		s.buf.Grow(int(n))
+	}
+	return nil
+}
+
+func (s *memSink) Write(p []byte) (int, error) { return s.buf.Write(p) }
+
+func (s *memSink) keep(_ context.Context, req Request, sha string, n int64) (Result, error) {
+	return Result{Filename: req.Filename, SHA256: sha, Size: n}, nil
+}
+
+func (s *memSink) close() {}
+
+// try downloads once into snk. retry reports a failure worth another
+// attempt.
+func (f *Fetcher) try(ctx context.Context, req Request, snk sink) (res Result, retry bool, err error) {
+	defer snk.close()
 	shown := httpx.Redact(req.URL)
 	fail := func(retry bool, err error) (Result, bool, error) {
 		return Result{}, retry, fmt.Errorf("downloading %s: %w", req.Filename, err)
@@ -264,17 +376,9 @@ func (f *Fetcher) try(ctx context.Context, req Request) (res Result, retry bool,
 	if req.Size > 0 {
 		limit = min(limit, req.Size)
 	}
-	tmpDir, err := f.opts.Cache.TempDir()
-	if err != nil {
+	if err := snk.open(max(announced, req.Size)); err != nil {
 		return fail(false, err)
 	}
-	defer os.RemoveAll(tmpDir)
-	tmpName := filepath.Join(tmpDir, "download")
-	tmp, err := os.OpenFile(tmpName, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fail(false, err)
-	}
-	defer tmp.Close()
 	algos := make([]string, 0, len(req.Hashes)+len(req.Pins))
 	for a := range req.Hashes {
 		algos = append(algos, a)
@@ -283,7 +387,7 @@ func (f *Fetcher) try(ctx context.Context, req Request) (res Result, retry bool,
 		algos = append(algos, p.Algorithm)
 	}
 	h := NewHasher(algos...)
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(body, limit+1))
+	n, err := io.Copy(io.MultiWriter(snk, h), io.LimitReader(body, limit+1))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) && announced >= 0 {
 			return fail(true, fmt.Errorf("%w: got %d of %d bytes from %s", ErrTruncated, h.Size(), announced, shown))
@@ -307,20 +411,11 @@ func (f *Fetcher) try(ctx context.Context, req Request) (res Result, retry bool,
 		}
 		return Result{}, false, err
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(false, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(false, err)
-	}
-	sha := h.Sum("sha256")
-	p, _, err := f.opts.Cache.Ensure(ctx, cache.Archives, cache.SHA256(sha), func(ctx context.Context, dst string) error {
-		return os.Rename(tmpName, dst)
-	})
+	res, err = snk.keep(ctx, req, h.Sum("sha256"), n)
 	if err != nil {
 		return fail(false, err)
 	}
-	return Result{Path: p, Filename: req.Filename, SHA256: sha, Size: n}, false, nil
+	return res, false, nil
 }
 
 // candidates are the sha256 digests the file may have: the index's, or

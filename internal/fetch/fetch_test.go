@@ -385,3 +385,36 @@ func FuzzParseDigest(f *testing.F) {
 		}
 	})
 }
+
+func TestFetchData(t *testing.T) {
+	data := []byte("wheel bytes in memory " + strings.Repeat("y", 500))
+	e := newEnv(t, fetch.Options{})
+	u := e.add("/mem-1.0-py3-none-any.whl", data)
+	req := fetch.Request{URL: u, Hashes: map[string]string{"sha256": sha(data)}, Size: int64(len(data))}
+	got, res, err := e.f.FetchData(ctx, req, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(data) || res.SHA256 != sha(data) || res.Path != "" {
+		t.Fatalf("FetchData = %d bytes, %+v", len(got), res)
+	}
+	if left := e.archives(t); len(left) != 0 {
+		t.Errorf("an in-memory download left files in the cache: %v", left)
+	}
+	// A mismatch is refused, naming both hashes.
+	bad := req
+	bad.Hashes = map[string]string{"sha256": sha([]byte("other"))}
+	if _, _, err := e.f.FetchData(ctx, bad, 1<<20); err == nil || !strings.Contains(err.Error(), sha(data)) {
+		t.Errorf("mismatch: err = %v", err)
+	}
+	// Larger than the memory bound: stored in the cache instead.
+	got, res, err = e.f.FetchData(ctx, req, 10)
+	if err != nil || got != nil || res.Path == "" {
+		t.Fatalf("large file: %d bytes, %+v, %v", len(got), res, err)
+	}
+	// Now in the cache, it is read from there.
+	got, res, err = e.f.FetchData(ctx, req, 1<<20)
+	if err != nil || got != nil || !res.Cached {
+		t.Fatalf("cached: %+v, %v", res, err)
+	}
+}

@@ -132,6 +132,9 @@ type Source struct {
 	// SHA256 is the file's digest when the caller knows it (a verified
 	// download); empty means hash the file first.
 	SHA256 string
+	// Data, when not nil, is the file's content (a verified download kept
+	// in memory); Path is then only used in messages.
+	Data []byte
 }
 
 func (s Source) name() string {
@@ -160,12 +163,15 @@ func UnpackSource(ctx context.Context, c *cache.Cache, src Source, opts UnpackOp
 	digest := src.SHA256
 	if digest == "" {
 		var err error
-		if digest, _, err = HashFile(src.Path); err != nil {
+		if src.Data != nil {
+			sum := sha256.Sum256(src.Data)
+			digest = hex.EncodeToString(sum[:])
+		} else if digest, _, err = HashFile(src.Path); err != nil {
 			return nil, err
 		}
 	}
 	fill := func(ctx context.Context, tmp string) error {
-		return unpackTo(ctx, src.Path, src.name(), digest, tmp, opts)
+		return unpackTo(ctx, src, digest, tmp, opts)
 	}
 	dir, _, err := c.Ensure(ctx, cache.Unpacked, cache.SHA256(digest), fill)
 	if err != nil {
@@ -256,27 +262,33 @@ func readManifest(dir string) (*Unpacked, error) {
 
 // unpackTo extracts and verifies the wheel at p into entry/tree and
 // writes entry/manifest.json.
-func unpackTo(ctx context.Context, p, name, digest, entry string, opts UnpackOptions) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	// Most wheels are read whole into memory: one read instead of a pread
-	// per chunk of every member.
-	var src io.ReaderAt = f
-	if st.Size() <= inMemoryWheel {
-		data := make([]byte, st.Size())
-		if _, err := io.ReadFull(f, data); err != nil {
-			return fmt.Errorf("reading %s: %w", p, err)
+func unpackTo(ctx context.Context, source Source, digest, entry string, opts UnpackOptions) error {
+	var r io.ReaderAt
+	var size int64
+	if source.Data != nil {
+		r, size = bytes.NewReader(source.Data), int64(len(source.Data))
+	} else {
+		f, err := os.Open(source.Path)
+		if err != nil {
+			return err
 		}
-		src = bytes.NewReader(data)
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		r, size = f, st.Size()
+		// Most wheels are read whole into memory: one read instead of a
+		// pread per chunk of every member.
+		if size <= inMemoryWheel {
+			data := make([]byte, size)
+			if _, err := io.ReadFull(f, data); err != nil {
+				return fmt.Errorf("reading %s: %w", source.Path, err)
+			}
+			r = bytes.NewReader(data)
+		}
 	}
-	w, err := wheel.Open(src, st.Size(), name, opts.Wheel)
+	w, err := wheel.Open(r, size, source.name(), opts.Wheel)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,10 @@ import (
 	"ferry/internal/install"
 )
 
+// inMemoryDownload is the largest wheel downloaded into memory for
+// installing rather than into the cache's archives.
+const inMemoryDownload = 256 << 20
+
 // EditableBuilder is an optional interface of a Builder: building the
 // PEP 660 editable wheel of a project directory.
 type EditableBuilder interface {
@@ -113,6 +117,19 @@ func (s *Session) prepareOne(ctx context.Context, it Item) (*install.Unpacked, b
 	}
 	req := index.FetchRequest(f)
 	req.Pins = it.Pins
+	if f.Kind == index.KindWheel {
+		// A wheel is verified and unpacked from memory: the unpacked,
+		// RECORD-checked tree is what the cache keeps, as uv does.
+		data, res, err := s.Fetcher.FetchData(ctx, req, inMemoryDownload)
+		if err != nil {
+			return nil, false, err
+		}
+		u, err := install.UnpackSource(ctx, s.Cache, install.Source{Path: f.URL, FileName: f.Filename, SHA256: res.SHA256, Data: data}, install.UnpackOptions{})
+		if err == nil && data == nil {
+			u.Source = res.Path
+		}
+		return u, true, err
+	}
 	res, err := s.Fetcher.Fetch(ctx, req)
 	if err != nil {
 		return nil, false, err

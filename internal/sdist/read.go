@@ -1,7 +1,6 @@
 package sdist
 
 import (
-	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -127,7 +126,7 @@ func (u *unpacker) tarGz(r io.Reader, lim archive.Limits) error {
 }
 
 func (u *unpacker) zip(r io.ReaderAt, size int64, lim archive.Limits) error {
-	zr, err := zip.NewReader(r, size)
+	zr, err := archive.NewZipReader(r, size)
 	if err != nil {
 		return fmt.Errorf("sdist: reading zip: %w", err)
 	}

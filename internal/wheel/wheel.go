@@ -1,7 +1,6 @@
 package wheel
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -146,7 +145,7 @@ func Open(r io.ReaderAt, size int64, name string, opts Options) (*Wheel, error) 
 	if err != nil {
 		return fail("", err)
 	}
-	zr, err := zip.NewReader(r, size)
+	zr, err := archive.NewZipReader(r, size)
 	if err != nil {
 		return fail("", fmt.Errorf("not a valid zip archive: %w", err))
 	}

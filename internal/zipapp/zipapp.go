@@ -1,7 +1,6 @@
 package zipapp
 
 import (
-	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	_ "embed"
@@ -352,7 +351,7 @@ func ParseManifest(data []byte) (Manifest, error) {
 // ReadManifest reads the manifest of the zipapp in r (size bytes, prefix
 // included).
 func ReadManifest(r io.ReaderAt, size int64) (Manifest, error) {
-	zr, err := zip.NewReader(r, size)
+	zr, err := archive.NewZipReader(r, size)
 	if err != nil {
 		return Manifest{}, fmt.Errorf("reading zipapp: %w", err)
 	}
