@@ -169,6 +169,9 @@ func (p *Provider) warn(msg string) {
 func memo[K comparable, T any](ctx context.Context, p *Provider, m map[K]*future[T], key K, background bool, fn func(context.Context) (T, error)) *future[T] {
 	p.mu.Lock()
 	f, ok := m[key]
+	if ok && !background && f.cancelled() {
+		ok = false // a prefetch that was cancelled: ask again
+	}
 	if !ok {
 		f = &future[T]{done: make(chan struct{})}
 		m[key] = f
@@ -188,7 +191,9 @@ func memo[K comparable, T any](ctx context.Context, p *Provider, m map[K]*future
 	p.bg.Add(1)
 	go func() {
 		defer p.bg.Done()
-		bctx, cancel := context.WithCancel(ctx)
+		// A prefetch outlives the call that started it (and any prefetch
+		// it starts in turn): it ends with the provider (Close).
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		defer cancel()
 		defer context.AfterFunc(p.stop, cancel)()
 		select {
@@ -199,6 +204,16 @@ func memo[K comparable, T any](ctx context.Context, p *Provider, m map[K]*future
 		run(bctx)
 	}()
 	return f
+}
+
+// cancelled reports whether the future is done with a context error.
+func (f *future[T]) cancelled() bool {
+	select {
+	case <-f.done:
+		return errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded)
+	default:
+		return false
+	}
 }
 
 func wait[T any](ctx context.Context, f *future[T]) (T, error) {
@@ -286,8 +301,26 @@ func (p *Provider) metadataFuture(ctx context.Context, ch *Choice, background bo
 		if err != nil {
 			return nil, fmt.Errorf("metadata of %s: %w", ch.label(), err)
 		}
+		if background {
+			p.speculate(ctx, &md)
+		}
 		return &md, nil
 	})
+}
+
+// speculate prefetches, for metadata fetched ahead of the solver, the
+// pages (and likely metadata) of the dependencies it declares for the
+// target without extras: the solver will ask for most of them, one level
+// at a time, and by then they are here. A dependency chain then costs the
+// network's round trips, not the solver's turns.
+func (p *Provider) speculate(ctx context.Context, md *coremeta.Metadata) {
+	for _, s := range md.RequiresDist {
+		r, err := pep508.Parse(s)
+		if err != nil || r.URL != "" || !r.Marker.Evaluate(p.opts.Target.Env) {
+			continue
+		}
+		p.PrefetchIn(ctx, r.Normalized, pep440.FromSpecifiers(r.Specifiers))
+	}
 }
 
 func (ch *Choice) label() string {
