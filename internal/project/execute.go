@@ -124,10 +124,11 @@ func (s *Session) prepareOne(ctx context.Context, it Item) (*install.Unpacked, b
 		if err != nil {
 			return nil, false, err
 		}
-		u, err := install.UnpackSource(ctx, s.Cache, install.Source{Path: f.URL, FileName: f.Filename, SHA256: res.SHA256, Data: data}, install.UnpackOptions{})
-		if err == nil && data == nil {
-			u.Source = res.Path
+		src := install.Source{Path: res.Path, FileName: f.Filename, SHA256: res.SHA256, Data: data}
+		if data != nil {
+			src.Path = f.URL // for messages only
 		}
+		u, err := install.UnpackSource(ctx, s.Cache, src, install.UnpackOptions{})
 		return u, true, err
 	}
 	res, err := s.Fetcher.Fetch(ctx, req)
