@@ -159,7 +159,7 @@ same bytes (without SOURCE_DATE_EPOCH every time stamp is 1980-01-01).`,
 	fl.StringVar(&opts.Release, "release", "", "deb, rpm: the packaging revision (default 1)")
 	fl.StringVar(&opts.Arch, "arch", "", "deb, rpm: the architecture (default all/noarch, or the target's for native code)")
 	fl.CountVarP(&opts.Quiet, "quiet", "q", "print less")
-	fl.CountVarP(&opts.Verbose, "verbose", "v", "print more")
+	fl.CountVarP(&opts.Verbose, "verbose", "v", "print more (-vv: every HTTP request, with timings)")
 	fl.BoolVar(&opts.JSON, "json", false, "print what was bundled as JSON on stdout")
 	return cmd
 }
@@ -228,6 +228,7 @@ func bundleRun(ctx context.Context, f *Factory, opts *bundleOptions) error {
 	if info != nil {
 		prefix = info.Prefix
 	}
+	opts.net.traceHTTP = opts.Verbose > 1
 	s, done, err := openSession(f, &opts.net, "install", prefix, set.Layer)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -36,6 +37,9 @@ type netOptions struct {
 
 	// changed records the flags given on the command line, by name.
 	changed map[string][]string
+	// traceHTTP prints a line per HTTP request on stderr (set by commands
+	// at -vv, not a flag of its own).
+	traceHTTP bool
 }
 
 func (o *netOptions) addFlags(cmd *cobra.Command) {
@@ -151,6 +155,7 @@ func openSession(f *Factory, o *netOptions, command, prefix string, extra index.
 		Warn: func(msg string) {
 			fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", msg)
 		},
+		Trace: traceFunc(f, o.traceHTTP),
 	})
 	if err != nil {
 		done()
@@ -185,4 +190,17 @@ func openCache(f *Factory, dir string, temporary bool) (c *cache.Cache, done fun
 		return nil, nil, err
 	}
 	return c, func() {}, nil
+}
+
+// traceFunc returns the HTTP trace printer when on, nil otherwise.
+func traceFunc(f *Factory, on bool) func(string) {
+	if !on {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(f.IO.ErrOut, "http: %s\n", line)
+	}
 }

@@ -327,7 +327,7 @@ the installed .py files with the target interpreter, in parallel.`,
 	fl.BoolVar(&opts.NoCompile, "no-compile", false, "do not compile bytecode (the default)")
 	fl.StringVar(&opts.LinkMode, "link-mode", "clone", "how files come from the cache: clone, hardlink or copy (each falls back to the next)")
 	fl.CountVarP(&opts.Quiet, "quiet", "q", "print less")
-	fl.CountVarP(&opts.Verbose, "verbose", "v", "print more")
+	fl.CountVarP(&opts.Verbose, "verbose", "v", "print more (-vv: every HTTP request, with timings)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "resolve and say what would change, without changing anything")
 	fl.BoolVar(&opts.JSON, "json", false, "print what was installed and removed as JSON on stdout")
 	fl.StringVar(&opts.Report, "report", "", "write pip's installation report (JSON) to FILE (\"-\" for stdout)")
@@ -363,6 +363,7 @@ func installRun(ctx context.Context, f *Factory, opts *installOptions) error {
 	if opts.Verbose > 0 {
 		fmt.Fprintf(errOut, "Using %s\nInstalling into %s\n", target.Description, l.Description)
 	}
+	opts.net.traceHTTP = opts.Verbose > 1
 	s, done, err := openSession(f, &opts.net, "install", info.Prefix, set.Layer)
 	if err != nil {
 		return err

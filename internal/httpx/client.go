@@ -47,6 +47,10 @@ type Options struct {
 	Netrc string
 	// MinBackoff is the first retry delay; zero means 250ms. Tests shorten it.
 	MinBackoff time.Duration
+	// Trace, when set, receives one line per request answered or failed:
+	// when it started (relative to New), the status, protocol, duration and
+	// redacted URL. ferry prints these at -vv.
+	Trace func(line string)
 }
 
 // Client is a retrying, credential-aware HTTP client. It is safe for
@@ -66,6 +70,8 @@ type Client struct {
 	// shaking hands on its own.
 	warmMu sync.Mutex
 	warm   map[string]chan struct{}
+
+	born time.Time // for Trace's offsets
 }
 
 // New builds a Client.
@@ -98,7 +104,7 @@ func New(opts Options) (*Client, error) {
 		}
 		tlsConf.Certificates = []tls.Certificate{cert}
 	}
-	c := &Client{opts: opts, creds: map[string]*url.Userinfo{}, warm: map[string]chan struct{}{}}
+	c := &Client{opts: opts, creds: map[string]*url.Userinfo{}, warm: map[string]chan struct{}{}, born: time.Now()}
 	if opts.Netrc != "" {
 		data, err := os.ReadFile(opts.Netrc)
 		switch {
@@ -219,8 +225,10 @@ func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*h
 			req.Header.Set("User-Agent", c.opts.UserAgent)
 		}
 		c.authorize(req)
+		start := time.Now()
 		resp, err := hc.Do(req)
 		done()
+		c.trace(req, resp, err, start)
 		var retryAfter time.Duration
 		if err == nil {
 			if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusNotModified {
@@ -312,6 +320,24 @@ func (c *Client) GetRange(ctx context.Context, rawURL string, off, n int64) (dat
 		return nil, 0, false, fmt.Errorf("reading %s: range response larger than requested", Redact(rawURL))
 	}
 	return data, total, true, nil
+}
+
+// trace reports one request to opts.Trace.
+func (c *Client) trace(req *http.Request, resp *http.Response, err error, start time.Time) {
+	if c.opts.Trace == nil {
+		return
+	}
+	at := start.Sub(c.born).Milliseconds()
+	took := time.Since(start).Milliseconds()
+	what := "error"
+	if err == nil {
+		what = fmt.Sprintf("%d %s", resp.StatusCode, resp.Proto)
+	}
+	extra := ""
+	if r := req.Header.Get("Range"); r != "" {
+		extra = " (" + r + ")"
+	}
+	c.opts.Trace(fmt.Sprintf("+%dms %s %s in %dms: %s%s", at, req.Method, Redact(req.URL.String()), took, what, extra))
 }
 
 func (c *Client) authorize(req *http.Request) {

@@ -274,3 +274,31 @@ func FuzzParseNetrc(f *testing.F) {
 		}
 	})
 }
+
+// TestTrace checks the request log: one line per attempt, with the status,
+// the range asked for, and the URL without its credentials.
+func TestTrace(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.WriteHeader(503)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	var lines []string
+	c := newTestClient(t, Options{Trace: func(l string) { lines = append(lines, l) }})
+	u := strings.Replace(srv.URL, "http://", "http://user:secret@", 1) + "/p"
+	if _, _, err := c.GetBytes(context.Background(), u, http.Header{"Range": {"bytes=0-1"}}, 10); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("got %d trace lines, want 2: %q", len(lines), lines)
+	}
+	for i, want := range []string{": 503 HTTP/1.1 (bytes=0-1)", ": 200 HTTP/1.1 (bytes=0-1)"} {
+		if !strings.Contains(lines[i], want) || !strings.Contains(lines[i], "GET http://") || strings.Contains(lines[i], "secret") {
+			t.Errorf("line %d = %q, want it to hold %q and no password", i, lines[i], want)
+		}
+	}
+}

@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ferry/internal/cache"
 	"ferry/internal/index"
 	"ferry/internal/install"
 	"ferry/internal/interp"
+	"ferry/internal/pep440"
 	"ferry/internal/pep508"
 	"ferry/internal/server"
 	"ferry/internal/server/servertest"
@@ -190,5 +192,44 @@ func TestRequireHashes(t *testing.T) {
 	var he *HashError
 	if !errors.As(err, &he) || !strings.Contains(err.Error(), "pinned") {
 		t.Fatalf("unpinned requirement: err = %v", err)
+	}
+}
+
+// TestPrefetchFollowsChains checks that metadata fetched ahead of the
+// solver starts the fetches of its dependencies, level after level, with
+// no solver asking: a chain a -> b -> c -> d is read to its end from one
+// PrefetchIn. (A prefetch started inside a finished job once stopped with
+// that job, so only the first two levels arrived.)
+func TestPrefetchFollowsChains(t *testing.T) {
+	s, counter := fixtureSession(t,
+		servertest.MustWheel(servertest.WheelSpec{Name: "a", Version: "1.0", Requires: []string{"b"}}),
+		servertest.MustWheel(servertest.WheelSpec{Name: "b", Version: "1.0", Requires: []string{"c"}}),
+		servertest.MustWheel(servertest.WheelSpec{Name: "c", Version: "1.0", Requires: []string{"d"}}),
+		servertest.MustWheel(servertest.WheelSpec{Name: "d", Version: "1.0"}),
+	)
+	target, err := NewTargetFor("3.12", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.NewProvider(target)
+	defer p.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.PrefetchIn(ctx, "a", pep440.Full())
+	cancel() // the caller's context ending must not stop the prefetches
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var got []string
+		for _, r := range counter.Requests() {
+			if strings.Contains(r, "d-1.0") {
+				got = append(got, r)
+			}
+		}
+		if len(got) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("d's file was never read ahead of the solver; requests:\n%s", strings.Join(counter.Requests(), "\n"))
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -630,11 +630,11 @@ func (p *Provider) PrefetchIn(ctx context.Context, name pkgname.Name, allowed pe
 	p.bg.Add(1)
 	go func() {
 		defer p.bg.Done()
+		// Not ctx: a prefetch outlives the call that started it (speculate
+		// runs inside a job whose context ends with the job).
 		select {
 		case <-f.done:
 		case <-p.stop.Done():
-			return
-		case <-ctx.Done():
 			return
 		}
 		if f.err != nil {

@@ -33,6 +33,8 @@ type SessionConfig struct {
 	Jobs int
 	// Warn receives warnings.
 	Warn func(string)
+	// Trace, when set, receives a line per HTTP request (see httpx.Options).
+	Trace func(string)
 }
 
 // Session holds the network pieces of one run, shared by every step.
@@ -55,6 +57,7 @@ func OpenSession(cfg SessionConfig) (*Session, error) {
 	}
 	co := cfg.Settings.ClientOptions()
 	co.UserAgent = cfg.UserAgent
+	co.Trace = cfg.Trace
 	co.Proxy = httpproxy.Config{
 		HTTPProxy:  firstEnv(getenv, "HTTP_PROXY", "http_proxy"),
 		HTTPSProxy: firstEnv(getenv, "HTTPS_PROXY", "https_proxy"),
