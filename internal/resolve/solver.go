@@ -58,7 +58,7 @@ type session struct {
 	// rangePrefetch, when the provider has it, hears of a project the
 	// first time a requirement names it, with the versions allowed.
 	rangePrefetch RangePrefetcher
-	opts     Options
+	opts          Options
 
 	pkgs     []pkgInfo
 	ids      map[pkgKey]pkgID
