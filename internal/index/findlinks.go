@@ -67,8 +67,9 @@ func (l *FindLinks) Project(ctx context.Context, name pkgname.Name) (*Page, erro
 	}
 	page := &Page{Name: name, Sources: []string{l.label}}
 	warn := newInvalidWarnings(l.opts.Warn)
+	specs := specMemo{}
 	for _, sf := range links {
-		if f, ok := fileFrom(sf, name, l.label, warn); ok {
+		if f, ok := fileFrom(sf, name, l.label, warn, specs); ok {
 			page.Files = append(page.Files, f)
 		}
 	}

@@ -99,9 +99,10 @@ func (h *HTTP) fetch(ctx context.Context, name pkgname.Name) (*Page, error) {
 	}
 	page := &Page{Name: name, Sources: []string{h.label}}
 	warn := newInvalidWarnings(h.opts.Warn)
+	specs := specMemo{}
 	for _, sf := range p.Files {
 		sf.URL = stripUser(sf.URL)
-		if f, ok := fileFrom(sf, name, h.label, warn); ok {
+		if f, ok := fileFrom(sf, name, h.label, warn, specs); ok {
 			page.Files = append(page.Files, f)
 		}
 	}
@@ -118,6 +119,9 @@ func (h *HTTP) fetch(ctx context.Context, name pkgname.Name) (*Page, error) {
 // stripUser removes userinfo from a URL (credentials travel through the
 // client, never inside URLs that may be shown).
 func stripUser(raw string) string {
+	if !strings.Contains(raw, "@") {
+		return raw // no userinfo without an '@'
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
 		return raw

@@ -119,7 +119,7 @@ var ErrOffline = errors.New("not available offline")
 // fileFrom turns a simple API link into a File. It returns false when the
 // link's file name is not a wheel or sdist of project (checked with the
 // legacy sdist rules, as pip does for links on a page).
-func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn *invalidWarnings) (File, bool) {
+func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn *invalidWarnings, specs specMemo) (File, bool) {
 	f := File{
 		Filename:     sf.Filename,
 		URL:          sf.URL,
@@ -135,7 +135,7 @@ func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn *inva
 		return File{}, false
 	}
 	if rp := strings.TrimSpace(sf.RequiresPython); rp != "" {
-		spec, err := pep440.ParseSpecifiers(rp)
+		spec, err := specs.parse(rp)
 		if err != nil {
 			warn.add(rp, f.Filename, err)
 		} else {
@@ -143,6 +143,24 @@ func fileFrom(sf simpleapi.File, project pkgname.Name, source string, warn *inva
 		}
 	}
 	return f, true
+}
+
+// specMemo parses each distinct Requires-Python of a page once: the
+// files of a release, and often of many releases, share one.
+type specMemo map[string]specResult
+
+type specResult struct {
+	spec pep440.Specifiers
+	err  error
+}
+
+func (m specMemo) parse(s string) (pep440.Specifiers, error) {
+	if r, ok := m[s]; ok {
+		return r.spec, r.err
+	}
+	spec, err := pep440.ParseSpecifiers(s)
+	m[s] = specResult{spec, err}
+	return spec, err
 }
 
 // parseFilename fills Kind, Name, Version (and Build, Tags) from

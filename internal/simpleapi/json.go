@@ -1,7 +1,6 @@
 package simpleapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,22 +26,24 @@ type jsonEntry struct {
 }
 
 type jsonFile struct {
-	Filename         string            `json:"filename"`
-	URL              string            `json:"url"`
-	Hashes           map[string]string `json:"hashes"`
-	RequiresPython   *string           `json:"requires-python,omitempty"`
-	CoreMetadata     json.RawMessage   `json:"core-metadata,omitempty"`
-	DistInfoMetadata json.RawMessage   `json:"dist-info-metadata,omitempty"`
-	Yanked           json.RawMessage   `json:"yanked,omitempty"`
-	Size             *int64            `json:"size,omitempty"`
-	UploadTime       *string           `json:"upload-time,omitempty"`
+	Filename       string            `json:"filename"`
+	URL            string            `json:"url"`
+	Hashes         map[string]string `json:"hashes"`
+	RequiresPython *string           `json:"requires-python,omitempty"`
+	// Decoded as any (bool, string or object) in the one pass over the
+	// page, then checked: a RawMessage decoded again costs a second scan
+	// per file.
+	CoreMetadata     any     `json:"core-metadata,omitempty"`
+	DistInfoMetadata any     `json:"dist-info-metadata,omitempty"`
+	Yanked           any     `json:"yanked,omitempty"`
+	Size             *int64  `json:"size,omitempty"`
+	UploadTime       *string `json:"upload-time,omitempty"`
 }
 
 // ParseJSON reads a PEP 691 project page.
 func ParseJSON(data []byte, pageURL *url.URL) (*Project, error) {
 	var jp jsonProject
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&jp); err != nil {
+	if err := json.Unmarshal(data, &jp); err != nil {
 		return nil, fmt.Errorf("parsing simple API JSON: %w", err)
 	}
 	if jp.Meta.APIVersion == "" {
@@ -73,7 +74,7 @@ func ParseJSON(data []byte, pageURL *url.URL) (*Project, error) {
 			f.RequiresPython = *jf.RequiresPython
 		}
 		meta := jf.CoreMetadata
-		if len(meta) == 0 {
+		if meta == nil {
 			meta = jf.DistInfoMetadata
 		}
 		if f.CoreMetadata, err = parseJSONMetadata(meta); err != nil {
@@ -100,39 +101,39 @@ func ParseJSON(data []byte, pageURL *url.URL) (*Project, error) {
 	return p, nil
 }
 
-func parseJSONMetadata(raw json.RawMessage) (CoreMetadata, error) {
-	if len(raw) == 0 || string(raw) == "null" || string(raw) == "false" {
+func parseJSONMetadata(raw any) (CoreMetadata, error) {
+	switch v := raw.(type) {
+	case nil:
 		return CoreMetadata{}, nil
-	}
-	if string(raw) == "true" {
-		return CoreMetadata{Available: true}, nil
-	}
-	var hashes map[string]string
-	if err := json.Unmarshal(raw, &hashes); err != nil {
-		return CoreMetadata{}, fmt.Errorf("core-metadata must be a boolean or a hash table")
-	}
-	m := CoreMetadata{Available: true}
-	if len(hashes) > 0 {
-		m.Hashes = map[string]string{}
-		for k, v := range hashes {
-			m.Hashes[strings.ToLower(k)] = strings.ToLower(v)
+	case bool:
+		return CoreMetadata{Available: v}, nil
+	case map[string]any:
+		m := CoreMetadata{Available: true}
+		for k, h := range v {
+			hs, ok := h.(string)
+			if !ok {
+				return CoreMetadata{}, fmt.Errorf("core-metadata hash %q is not a string", k)
+			}
+			if m.Hashes == nil {
+				m.Hashes = make(map[string]string, len(v))
+			}
+			m.Hashes[strings.ToLower(k)] = strings.ToLower(hs)
 		}
+		return m, nil
 	}
-	return m, nil
+	return CoreMetadata{}, fmt.Errorf("core-metadata must be a boolean or a hash table")
 }
 
-func parseJSONYanked(raw json.RawMessage) (bool, string, error) {
-	if len(raw) == 0 || string(raw) == "null" || string(raw) == "false" {
+func parseJSONYanked(raw any) (bool, string, error) {
+	switch v := raw.(type) {
+	case nil:
 		return false, "", nil
+	case bool:
+		return v, "", nil
+	case string:
+		return true, v, nil
 	}
-	if string(raw) == "true" {
-		return true, "", nil
-	}
-	var reason string
-	if err := json.Unmarshal(raw, &reason); err != nil {
-		return false, "", fmt.Errorf("yanked must be a boolean or a string")
-	}
-	return true, reason, nil
+	return false, "", fmt.Errorf("yanked must be a boolean or a string")
 }
 
 // ParseRootJSON reads the PEP 691 root page: the list of project names.
@@ -172,20 +173,18 @@ func WriteJSON(w io.Writer, p *Project) error {
 			jf.RequiresPython = &rp
 		}
 		if f.CoreMetadata.Available {
-			var raw []byte
+			var meta any = true
 			if len(f.CoreMetadata.Hashes) > 0 {
-				raw, _ = json.Marshal(f.CoreMetadata.Hashes)
-			} else {
-				raw = []byte("true")
+				meta = f.CoreMetadata.Hashes
 			}
-			jf.CoreMetadata = raw
-			jf.DistInfoMetadata = raw
+			jf.CoreMetadata = meta
+			jf.DistInfoMetadata = meta
 		}
 		if f.Yanked {
 			if f.YankedReason != "" {
-				jf.Yanked, _ = json.Marshal(f.YankedReason)
+				jf.Yanked = f.YankedReason
 			} else {
-				jf.Yanked = []byte("true")
+				jf.Yanked = true
 			}
 		}
 		if f.Size >= 0 {

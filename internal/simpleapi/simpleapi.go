@@ -161,6 +161,49 @@ func checkAPIVersion(v string) error {
 // resolve resolves href against base, returning the absolute URL without its
 // fragment and the fragment.
 func resolve(base *url.URL, href string) (string, string, error) {
+	if plainAbsolute(href) {
+		return href, "", nil
+	}
+	return resolveSlow(base, href)
+}
+
+// plainAbsolute reports whether href is an absolute http(s) URL that
+// parsing, resolving and printing would return unchanged: a host, and only
+// unreserved characters, '/' and ':' after it, with no dot segments. Index
+// pages list thousands of such URLs; this skips net/url for them.
+func plainAbsolute(href string) bool {
+	rest, ok := strings.CutPrefix(href, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(href, "http://"); !ok {
+			return false
+		}
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash <= 0 || strings.Contains(rest, "/.") || strings.Contains(rest, "//") {
+		return false
+	}
+	host, port, hasPort := strings.Cut(rest[:slash], ":")
+	if host == "" || (hasPort && port == "") {
+		return false
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '/', c == '~':
+		case c == ':' && i < slash: // the port's, checked above
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func resolveSlow(base *url.URL, href string) (string, string, error) {
 	ref, err := url.Parse(strings.TrimSpace(href))
 	if err != nil {
 		return "", "", err

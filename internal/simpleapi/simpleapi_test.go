@@ -228,3 +228,25 @@ func FuzzParseJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResolveFastPath checks that the shortcut for plain absolute URLs
+// answers exactly what parsing and resolving them would.
+func FuzzResolveFastPath(f *testing.F) {
+	for _, s := range []string{
+		"https://files.example/packages/ab/cd/pkg-1.0-py3-none-any.whl",
+		"http://127.0.0.1:8080/files/pkg-1.0.tar.gz",
+		"https://h/a/./b", "https://h//x", "https://H/x", "https://h:x/y", "https://h/A~b_c-d.e",
+	} {
+		f.Add(s)
+	}
+	base := mustURL(f, "https://index.example/simple/pkg/")
+	f.Fuzz(func(t *testing.T, href string) {
+		if !plainAbsolute(href) {
+			return
+		}
+		got, frag, err := resolveSlow(base, href)
+		if err != nil || got != href || frag != "" {
+			t.Fatalf("plainAbsolute(%q) but parsing gives %q, %q, %v", href, got, frag, err)
+		}
+	})
+}
