@@ -43,7 +43,7 @@ type jsonFile struct {
 // ParseJSON reads a PEP 691 project page.
 func ParseJSON(data []byte, pageURL *url.URL) (*Project, error) {
 	var jp jsonProject
-	if err := json.Unmarshal(data, &jp); err != nil {
+	if err := decodeProjectJSON(data, &jp); err != nil {
 		return nil, fmt.Errorf("parsing simple API JSON: %w", err)
 	}
 	if jp.Meta.APIVersion == "" {
