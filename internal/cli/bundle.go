@@ -236,6 +236,7 @@ func bundleRun(ctx context.Context, f *Factory, opts *bundleOptions) error {
 	defer done()
 	if info != nil {
 		s.Builder = newBuilderWith(ctx, f, s, info, opts.build)
+		s.WholeWheels = true
 	}
 
 	// Resolve and install into a staging directory inside the cache (the

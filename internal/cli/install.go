@@ -371,6 +371,7 @@ func installRun(ctx context.Context, f *Factory, opts *installOptions) error {
 	defer done()
 	opts.build.Verbose = opts.Verbose > 0
 	s.Builder = newBuilderWith(ctx, f, s, info, opts.build)
+	s.WholeWheels = !opts.DryRun
 
 	env, err := install.OpenEnv(ctx, l)
 	if err != nil {

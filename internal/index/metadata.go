@@ -77,6 +77,31 @@ func (r *MetadataReader) Metadata(ctx context.Context, f File) ([]byte, error) {
 	return data, nil
 }
 
+// Cached returns f's METADATA when the metadata cache holds it.
+func (r *MetadataReader) Cached(f File) ([]byte, bool) {
+	p := r.cachePath(f)
+	if p == "" || (r.opts.Cache != nil && r.opts.Cache.Mode == CacheRefresh) {
+		return nil, false
+	}
+	data, err := os.ReadFile(p)
+	return data, err == nil
+}
+
+// FromWheel returns f's METADATA read from the whole wheel, already
+// downloaded and verified into memory, with the same checks as Metadata.
+func (r *MetadataReader) FromWheel(ctx context.Context, f File, wheel []byte) ([]byte, error) {
+	t := zipTail{data: wheel, start: 0, total: int64(len(wheel))}
+	data, err := readZipMetadata(ctx, nil, t, f.Name)
+	if err != nil {
+		return nil, fmt.Errorf("reading metadata of %s: %w", f.Filename, err)
+	}
+	if err := checkMetadata(f, data, f.Filename); err != nil {
+		return nil, err
+	}
+	r.remember(f, data)
+	return data, nil
+}
+
 // checkMetadata parses data and compares its name and version with f's.
 func checkMetadata(f File, data []byte, source string) error {
 	m, err := coremeta.Parse(data)

@@ -120,9 +120,15 @@ func (s *Session) prepareOne(ctx context.Context, it Item) (*install.Unpacked, b
 	if f.Kind == index.KindWheel {
 		// A wheel is verified and unpacked from memory: the unpacked,
 		// RECORD-checked tree is what the cache keeps, as uv does.
-		data, res, err := s.Fetcher.FetchData(ctx, req, inMemoryDownload)
-		if err != nil {
-			return nil, false, err
+		data, res, ok := []byte(nil), fetch.Result{}, false
+		if len(it.Pins) == 0 {
+			data, res, ok = s.takeWheel(ctx, f.URL) // downloaded for its metadata
+		}
+		if !ok {
+			var err error
+			if data, res, err = s.Fetcher.FetchData(ctx, req, inMemoryDownload); err != nil {
+				return nil, false, err
+			}
 		}
 		src := install.Source{Path: res.Path, FileName: f.Filename, SHA256: res.SHA256, Data: data}
 		if data != nil {

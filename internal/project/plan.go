@@ -140,10 +140,16 @@ func (s *Session) Resolve(ctx context.Context, target *Target, req Request, inv 
 			}
 		}
 	}
-	prov := NewProvider(ProviderOptions{
+	popts := ProviderOptions{
 		Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: target, Pins: pins,
 		Formats: opts.Formats, PreferBinary: opts.PreferBinary, Builder: s.Builder, Warn: s.Warn,
-	})
+	}
+	if s.WholeWheels && !requireHashes {
+		// Hash-checking mode verifies every download against the pins
+		// when it is installed; whole wheels skip that path.
+		popts.Wheels = s
+	}
+	prov := NewProvider(popts)
 	defer prov.Close()
 	var roots []pep508.Requirement
 	for _, in := range req.Inputs {

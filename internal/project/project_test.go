@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,50 @@ func TestPrefetchFollowsChains(t *testing.T) {
 			t.Fatalf("d's file was never read ahead of the solver; requests:\n%s", strings.Join(counter.Requests(), "\n"))
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestWholeWheels checks that an install reads the metadata of the wheels
+// it takes from the whole files and installs those same bytes: each
+// wheel is requested once, with no metadata file or range request.
+func TestWholeWheels(t *testing.T) {
+	base := python3(t)
+	s, counter := fixtureSession(t,
+		servertest.MustWheel(servertest.WheelSpec{Name: "app", Version: "1.0", Requires: []string{"lib"}}),
+		servertest.MustWheel(servertest.WheelSpec{Name: "lib", Version: "2.0"}),
+	)
+	s.WholeWheels = true
+	info := newVenv(t, base)
+	target, err := NewTarget(info, TargetOverride{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := install.OpenEnv(context.Background(), install.EnvLayout(info))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	ctx := context.Background()
+	plan, err := s.Resolve(ctx, target, reqs(t, "app==1.0"), env.Inventory(), ResolveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Execute(ctx, plan, env, ExecOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var wheels []string
+	for _, r := range counter.Requests() {
+		if strings.Contains(r, ".whl") {
+			wheels = append(wheels, r)
+		}
+	}
+	slices.Sort(wheels)
+	want := []string{"GET /app-1.0-py3-none-any.whl 200", "GET /lib-2.0-py3-none-any.whl 200"}
+	if !slices.Equal(wheels, want) {
+		t.Errorf("wheel requests:\n%s\nwant:\n%s", strings.Join(wheels, "\n"), strings.Join(want, "\n"))
+	}
+	cmd := exec.Command(info.Executable, "-c", "import app, lib")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("import after install: %s %v", b, err)
 	}
 }

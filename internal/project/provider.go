@@ -94,6 +94,9 @@ type ProviderOptions struct {
 	Jobs int
 	// Warn receives warnings; nil discards them.
 	Warn func(string)
+	// Wheels, when set, supplies whole wheels to read the metadata of the
+	// candidates the solver is about to take (see Session.WholeWheels).
+	Wheels WheelSource
 }
 
 // Choice is the file a candidate stands for; it is resolve.Candidate.Ref.
@@ -242,13 +245,22 @@ func (p *Provider) Prefetch(ctx context.Context, name pkgname.Name) {
 	p.versionsFuture(ctx, name, true)
 }
 
+// prefetchMetadata starts reading a candidate's metadata in the background.
+func (p *Provider) prefetchMetadata(ctx context.Context, c resolve.Candidate, whole bool) {
+	if ch, ok := c.Ref.(*Choice); ok && c.Unavailable == "" {
+		p.metadataFuture(ctx, ch, true, whole)
+	}
+}
+
 // PrefetchRequirements implements resolve.Prefetcher.
 func (p *Provider) PrefetchRequirements(ctx context.Context, name pkgname.Name, c resolve.Candidate) {
 	ch, ok := c.Ref.(*Choice)
 	if !ok || c.Unavailable != "" {
 		return
 	}
-	p.metadataFuture(ctx, ch, true)
+	// The solver hints at the version it would choose now: likely the
+	// one installed, so its wheel may be read whole.
+	p.metadataFuture(ctx, ch, true, true)
 }
 
 // Requirements implements resolve.Provider.
@@ -257,7 +269,7 @@ func (p *Provider) Requirements(ctx context.Context, name pkgname.Name, c resolv
 	if !ok {
 		return nil, fmt.Errorf("candidate %s==%s has no file", name, c.Version)
 	}
-	md, err := wait(ctx, p.metadataFuture(ctx, ch, false))
+	md, err := wait(ctx, p.metadataFuture(ctx, ch, false, true))
 	if err != nil {
 		var mm *index.MetadataMismatchError
 		if errors.As(err, &mm) {
@@ -284,16 +296,19 @@ func (p *Provider) Requirements(ctx context.Context, name pkgname.Name, c resolv
 
 // Metadata returns the parsed core metadata of a chosen file (memoized).
 func (p *Provider) Metadata(ctx context.Context, ch *Choice) (*coremeta.Metadata, error) {
-	return wait(ctx, p.metadataFuture(ctx, ch, false))
+	return wait(ctx, p.metadataFuture(ctx, ch, false, false))
 }
 
-func (p *Provider) metadataFuture(ctx context.Context, ch *Choice, background bool) *future[*coremeta.Metadata] {
+// metadataFuture reads a candidate's metadata once. whole marks a
+// candidate the solver is about to take: with opts.Wheels, its wheel is
+// downloaded whole, for the install step to use as well.
+func (p *Provider) metadataFuture(ctx context.Context, ch *Choice, background, whole bool) *future[*coremeta.Metadata] {
 	key := ch.SourceDir
 	if key == "" {
 		key = ch.File.URL
 	}
 	return memo(ctx, p, p.metas, key, background, func(ctx context.Context) (*coremeta.Metadata, error) {
-		data, err := p.readMetadata(ctx, ch)
+		data, err := p.readMetadata(ctx, ch, whole)
 		if err != nil {
 			return nil, err
 		}
@@ -330,7 +345,19 @@ func (ch *Choice) label() string {
 	return ch.File.Filename
 }
 
-func (p *Provider) readMetadata(ctx context.Context, ch *Choice) ([]byte, error) {
+func (p *Provider) readMetadata(ctx context.Context, ch *Choice, whole bool) ([]byte, error) {
+	if whole && p.opts.Wheels != nil && ch.SourceDir == "" && ch.File.Kind == index.KindWheel {
+		if data, ok := p.opts.Metadata.Cached(ch.File); ok {
+			return data, nil
+		}
+		wheel, ok, err := p.opts.Wheels.WheelData(ctx, ch.File)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return p.opts.Metadata.FromWheel(ctx, ch.File, wheel)
+		}
+	}
 	if ch.SourceDir == "" && (ch.File.Kind == index.KindWheel || ch.File.CoreMetadata.Available) {
 		return p.opts.Metadata.Metadata(ctx, ch.File)
 	}
@@ -617,7 +644,11 @@ func (p *Provider) Latest(ctx context.Context, name pkgname.Name, pre bool) (pep
 
 // NewProvider returns a provider for target on the session's index.
 func (s *Session) NewProvider(target *Target) *Provider {
-	return NewProvider(ProviderOptions{Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: target, Builder: s.Builder, Warn: s.Warn})
+	opts := ProviderOptions{Index: s.Index, Metadata: s.Metadata, Fetcher: s.Fetcher, Target: target, Builder: s.Builder, Warn: s.Warn}
+	if s.WholeWheels {
+		opts.Wheels = s
+	}
+	return NewProvider(opts)
 }
 
 // PrefetchIn implements resolve.RangePrefetcher: it fetches the project's
@@ -640,6 +671,14 @@ func (p *Provider) PrefetchIn(ctx context.Context, name pkgname.Name, allowed pe
 		if f.err != nil {
 			return
 		}
+		// The only candidate in range (a pinned requirement) is the one
+		// the solver will take: its wheel may be read whole.
+		n := 0
+		for i := range f.val {
+			if c := &f.val[i]; c.Unavailable == "" && allowed.Contains(c.Version) {
+				n++
+			}
+		}
 		var pre *resolve.Candidate
 		for i := range f.val {
 			c := &f.val[i]
@@ -652,11 +691,11 @@ func (p *Provider) PrefetchIn(ctx context.Context, name pkgname.Name, allowed pe
 				}
 				continue
 			}
-			p.PrefetchRequirements(ctx, name, *c)
+			p.prefetchMetadata(ctx, *c, n == 1)
 			return
 		}
 		if pre != nil {
-			p.PrefetchRequirements(ctx, name, *pre)
+			p.prefetchMetadata(ctx, *pre, n == 1)
 		}
 	}()
 }

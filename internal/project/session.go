@@ -46,6 +46,14 @@ type Session struct {
 	Metadata *index.MetadataReader
 	Builder  Builder
 	Warn     func(string)
+	// WholeWheels makes providers read a wheel's metadata by downloading
+	// the whole wheel (up to 32 MiB), which the install step then uses:
+	// one request on the critical path instead of two or three range
+	// requests followed by the download. For installs, not for dry runs
+	// or hash-checking mode.
+	WholeWheels bool
+
+	whole wholeWheels
 }
 
 // OpenSession builds the HTTP client, the index, the downloader and the
