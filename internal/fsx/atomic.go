@@ -51,6 +51,43 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
 	return nil
 }
 
+// WriteFileCache writes data to path through a temporary file renamed
+// into place, as WriteFileAtomic does, but syncs nothing: readers never
+// see a partly written file, yet after a power failure path may hold
+// nothing or a prefix. For cache entries, which are checked when read and
+// fetched again when they fail; a sync per entry made cold runs wait on
+// the filesystem's journal hundreds of times.
+func WriteFileCache(path string, data []byte, perm fs.FileMode) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = os.Rename(tmpName, path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
 // SyncDir flushes a directory's entries to stable storage, so that files
 // created or renamed in it survive a crash. Filesystems and platforms that
 // cannot sync a directory (Windows, some network filesystems) are not an

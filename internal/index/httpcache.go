@@ -82,6 +82,9 @@ type entryHeader struct {
 	Stored       time.Time `json:"stored"`
 	MaxAge       int64     `json:"max_age"` // seconds; -1 when the server gave none
 	NoCache      bool      `json:"no_cache,omitempty"`
+	// Size is the body's length: entries are written without a sync, so
+	// one cut short by a crash must read as a miss.
+	Size int `json:"size"`
 }
 
 func (h entryHeader) fresh(now time.Time) bool {
@@ -107,8 +110,8 @@ func (c *HTTPCache) load(url, accept string) (entryHeader, []byte, bool) {
 		return entryHeader{}, nil, false
 	}
 	var h entryHeader
-	if json.Unmarshal(line, &h) != nil || h.URL != url {
-		return entryHeader{}, nil, false // corrupt or a hash collision: a miss
+	if json.Unmarshal(line, &h) != nil || h.URL != url || h.Size != len(body) {
+		return entryHeader{}, nil, false // corrupt, cut short or a hash collision: a miss
 	}
 	return h, body, true
 }
@@ -117,6 +120,7 @@ func (c *HTTPCache) store(accept string, h entryHeader, body []byte) error {
 	if c == nil || c.Dir == "" {
 		return nil
 	}
+	h.Size = len(body)
 	line, err := json.Marshal(h)
 	if err != nil {
 		return err
@@ -127,7 +131,7 @@ func (c *HTTPCache) store(accept string, h entryHeader, body []byte) error {
 	}
 	data := make([]byte, 0, len(line)+1+len(body))
 	data = append(append(append(data, line...), '\n'), body...)
-	return fsx.WriteFileAtomic(p, data, 0o644)
+	return fsx.WriteFileCache(p, data, 0o644)
 }
 
 // cacheControl reads max-age, no-cache and no-store.

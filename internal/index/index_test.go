@@ -568,6 +568,36 @@ func TestHTTPCache(t *testing.T) {
 			t.Errorf("offline made %d requests", n)
 		}
 	})
+	t.Run("entry cut short is a miss", func(t *testing.T) {
+		// Cache entries are written without a sync: after a crash one may
+		// hold a prefix. It must read as a miss, never as a shorter page.
+		d := newDemo(t, server.Options{})
+		dir := t.TempDir()
+		if _, err := newHTTP(t, d.simpleBase, index.Options{Cache: &index.HTTPCache{Dir: dir}}).Project(ctx, "demo"); err != nil {
+			t.Fatal(err)
+		}
+		var entries []string
+		filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+			if err == nil && de.Type().IsRegular() {
+				entries = append(entries, p)
+			}
+			return nil
+		})
+		if len(entries) != 1 {
+			t.Fatalf("cache holds %v, want one entry", entries)
+		}
+		data, err := os.ReadFile(entries[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(entries[0], data[:len(data)-10], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = newHTTP(t, d.simpleBase, index.Options{Cache: &index.HTTPCache{Dir: dir, Mode: index.CacheOffline}}).Project(ctx, "demo")
+		if !errors.Is(err, index.ErrOffline) {
+			t.Errorf("a cut-short entry was used: err = %v", err)
+		}
+	})
 	t.Run("no-store", func(t *testing.T) {
 		d := newDemo(t, server.Options{}, func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -84,7 +84,10 @@ func (r *MetadataReader) Cached(f File) ([]byte, bool) {
 		return nil, false
 	}
 	data, err := os.ReadFile(p)
-	return data, err == nil
+	if err != nil || checkMetadata(f, data, p) != nil {
+		return nil, false // absent, or cut short by a crash: read it again
+	}
+	return data, true
 }
 
 // FromWheel returns f's METADATA read from the whole wheel, already
@@ -133,7 +136,7 @@ func (r *MetadataReader) remember(f File, data []byte) {
 		return
 	}
 	if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
-		_ = fsx.WriteFileAtomic(p, data, 0o644)
+		_ = fsx.WriteFileCache(p, data, 0o644)
 	}
 }
 
@@ -149,10 +152,8 @@ func (r *MetadataReader) read(ctx context.Context, f File) ([]byte, string, erro
 		data, err := localWheelMetadata(ctx, p, f.Name)
 		return data, p, err
 	}
-	if p := r.cachePath(f); p != "" && r.opts.Cache.Mode != CacheRefresh {
-		if data, err := os.ReadFile(p); err == nil {
-			return data, "the metadata cache", nil
-		}
+	if data, ok := r.Cached(f); ok {
+		return data, "the metadata cache", nil
 	}
 	if f.CoreMetadata.Available {
 		data, err := r.pep658(ctx, f)
