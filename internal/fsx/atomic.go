@@ -14,41 +14,8 @@ import (
 // a temporary file in the same directory, which is synced, given perm and
 // renamed over path; the directory is then synced so the rename survives a
 // crash.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmpName := tmp.Name()
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmpName)
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = SyncDir(dir); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	return writeRenamed(path, data, perm, true)
 }
 
 // WriteFileCache writes data to path through a temporary file renamed
@@ -57,7 +24,11 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
 // nothing or a prefix. For cache entries, which are checked when read and
 // fetched again when they fail; a sync per entry made cold runs wait on
 // the filesystem's journal hundreds of times.
-func WriteFileCache(path string, data []byte, perm fs.FileMode) (err error) {
+func WriteFileCache(path string, data []byte, perm fs.FileMode) error {
+	return writeRenamed(path, data, perm, false)
+}
+
+func writeRenamed(path string, data []byte, perm fs.FileMode, sync bool) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -79,11 +50,21 @@ func WriteFileCache(path string, data []byte, perm fs.FileMode) (err error) {
 	if err = tmp.Chmod(perm); err != nil && runtime.GOOS != "windows" {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	if sync {
+		if err = tmp.Sync(); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = os.Rename(tmpName, path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if sync {
+		if err = SyncDir(dir); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	return nil
 }

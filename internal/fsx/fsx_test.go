@@ -660,3 +660,27 @@ func TestWriteNew(t *testing.T) {
 		t.Errorf("read error not reported: %v", err)
 	}
 }
+
+func TestWriteFileCache(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "entry")
+	for _, content := range []string{"first", "second, longer"} {
+		if err := WriteFileCache(p, []byte(content), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(p)
+		if err != nil || string(got) != content {
+			t.Fatalf("read %q, %v; want %q", got, err, content)
+		}
+	}
+	if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, %v; want 0640", st.Mode(), err)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("directory holds %d entries, want only the file (no temporaries)", len(ents))
+	}
+	if err := WriteFileCache(filepath.Join(dir, "missing", "x"), nil, 0o644); err == nil {
+		t.Error("writing into a missing directory succeeded")
+	}
+}
