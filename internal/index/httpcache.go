@@ -198,6 +198,7 @@ func get(ctx context.Context, client *httpx.Client, c *HTTPCache, url, accept st
 		if !ok {
 			return nil, fmt.Errorf("GET %s: 304 Not Modified for a request that was not conditional", httpx.Redact(url))
 		}
+		prev := h
 		h.Stored, h.MaxAge, h.NoCache = now, maxAge, noCache
 		if et := resp.Header.Get("ETag"); et != "" {
 			h.ETag = et
@@ -205,11 +206,12 @@ func get(ctx context.Context, client *httpx.Client, c *HTTPCache, url, accept st
 		if lm := resp.Header.Get("Last-Modified"); lm != "" {
 			h.LastModified = lm
 		}
-		if !noStore {
+		if !noStore && !sameButDate(prev, h) {
 			_ = c.store(accept, h, body)
 		}
 		return h.answer(body)
 	}
+	old := h
 	h = entryHeader{
 		URL:          url,
 		FinalURL:     resp.Request.URL.String(),
@@ -224,11 +226,25 @@ func get(ctx context.Context, client *httpx.Client, c *HTTPCache, url, accept st
 	if resp.Request.URL.User != nil {
 		h.FinalURL = stripUser(resp.Request.URL.String())
 	}
-	if !noStore {
+	// An entry that would only get a new date is left as it is when the
+	// date means nothing (no max-age): indexes that send neither
+	// validators nor Cache-Control answer every run in full, and
+	// rewriting megabytes of identical pages each time cost more than
+	// reading them.
+	if !noStore && !(ok && sameButDate(old, h) && bytes.Equal(body, data)) {
 		// A cache that cannot be written is not fatal: the answer is good.
 		_ = c.store(accept, h, data)
 	}
 	return h.answer(data)
+}
+
+// sameButDate reports whether a stored entry's header differs from a new
+// one only by the date stored, and that date means nothing because
+// neither has a max-age: the entry need not be written again.
+func sameButDate(old, h entryHeader) bool {
+	return old.MaxAge <= 0 && h.MaxAge <= 0 && old.FinalURL == h.FinalURL && old.Status == h.Status &&
+		old.ContentType == h.ContentType && old.ETag == h.ETag && old.LastModified == h.LastModified &&
+		old.NoCache == h.NoCache
 }
 
 // answer turns a stored entry into a response (or the remembered 404).

@@ -568,6 +568,42 @@ func TestHTTPCache(t *testing.T) {
 			t.Errorf("offline made %d requests", n)
 		}
 	})
+	t.Run("identical page is not rewritten", func(t *testing.T) {
+		// The fixture server sends no max-age: a page fetched again with
+		// the same body keeps its entry (same file), not a new copy.
+		d := newDemo(t, server.Options{})
+		dir := t.TempDir()
+		entry := func() (string, fs.FileInfo) {
+			var p string
+			filepath.WalkDir(dir, func(q string, de fs.DirEntry, err error) error {
+				if err == nil && de.Type().IsRegular() {
+					p = q
+				}
+				return nil
+			})
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p, st
+		}
+		for i := 0; i < 2; i++ {
+			if _, err := newHTTP(t, d.simpleBase, index.Options{Cache: &index.HTTPCache{Dir: dir}}).Project(ctx, "demo"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, before := entry()
+		if _, err := newHTTP(t, d.simpleBase, index.Options{Cache: &index.HTTPCache{Dir: dir}}).Project(ctx, "demo"); err != nil {
+			t.Fatal(err)
+		}
+		_, after := entry()
+		if !os.SameFile(before, after) {
+			t.Error("an unchanged page was written to the cache again")
+		}
+		if n := d.counter.Count("/simple/demo/", 0); n != 3 {
+			t.Errorf("%d page requests, want 3 (no max-age: every run asks)", n)
+		}
+	})
 	t.Run("entry cut short is a miss", func(t *testing.T) {
 		// Cache entries are written without a sync: after a crash one may
 		// hold a prefix. It must read as a miss, never as a shorter page.
