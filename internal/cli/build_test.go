@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"ferry/internal/backend"
-	"ferry/internal/iostreams"
 )
 
 func TestBuildArgs(t *testing.T) {
@@ -36,36 +33,7 @@ func TestBuildArgs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &Factory{IO: ios, Getenv: func(string) string { return "" }, Dir: t.TempDir()}
-			var got *buildOptions
-			root := NewRootCmd(f)
-			for _, c := range root.Commands() {
-				if c.Name() == "build" {
-					root.RemoveCommand(c)
-				}
-			}
-			root.AddCommand(buildCmd(f, func(_ context.Context, _ *Factory, o *buildOptions) error {
-				got = o
-				return nil
-			}))
-			root.SetArgs(append([]string{"build"}, tc.args...))
-			root.SetOut(ios.Out)
-			root.SetErr(ios.ErrOut)
-			_, err := root.ExecuteC()
-			if tc.wantCode == ExitUsage {
-				var fe *FlagError
-				if err == nil || !(errors.As(err, &fe) || isCobraUsageError(err)) {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(&tc.want, got); diff != "" {
-				t.Errorf("options (-want +got):\n%s", diff)
-			}
+			checkParse(t, "build", buildCmd, tc.args, tc.want, tc.wantCode == ExitUsage)
 		})
 	}
 }

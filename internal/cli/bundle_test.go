@@ -26,12 +26,7 @@ import (
 
 func parseBundle(t *testing.T, args ...string) (*bundleOptions, error) {
 	t.Helper()
-	ios, _, _, _ := iostreams.Test()
-	var got *bundleOptions
-	cmd := bundleCmd(&Factory{IO: ios}, func(_ context.Context, _ *Factory, o *bundleOptions) error { got = o; return nil })
-	cmd.SetArgs(args)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	return got, cmd.Execute()
+	return parseOptions(t, "bundle", bundleCmd, args)
 }
 
 func TestBundleFlags(t *testing.T) {

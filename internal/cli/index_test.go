@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,36 +33,7 @@ func TestIndexArgs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &Factory{IO: ios, Getenv: func(string) string { return "" }, Dir: t.TempDir()}
-			var got *indexOptions
-			root := NewRootCmd(f)
-			for _, c := range root.Commands() {
-				if c.Name() == "index" {
-					root.RemoveCommand(c)
-				}
-			}
-			root.AddCommand(indexCmd(f, func(_ context.Context, _ *Factory, o *indexOptions) error {
-				got = o
-				return nil
-			}))
-			root.SetArgs(append([]string{"index"}, tc.args...))
-			root.SetOut(ios.Out)
-			root.SetErr(ios.ErrOut)
-			_, err := root.ExecuteC()
-			if tc.wantCode == ExitUsage {
-				var fe *FlagError
-				if err == nil || !(errors.As(err, &fe) || isCobraUsageError(err)) {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(&tc.want, got); diff != "" {
-				t.Errorf("options (-want +got):\n%s", diff)
-			}
+			checkParse(t, "index", indexCmd, tc.args, tc.want, tc.wantCode == ExitUsage)
 		})
 	}
 }

@@ -14,12 +14,7 @@ import (
 // parseInstall runs the install command's flag parsing alone.
 func parseInstall(t *testing.T, args ...string) (*installOptions, error) {
 	t.Helper()
-	ios, _, _, _ := iostreams.Test()
-	var got *installOptions
-	cmd := installCmd(&Factory{IO: ios}, func(_ context.Context, _ *Factory, o *installOptions) error { got = o; return nil })
-	cmd.SetArgs(args)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	return got, cmd.Execute()
+	return parseOptions(t, "install", installCmd, args)
 }
 
 func TestInstallFlags(t *testing.T) {

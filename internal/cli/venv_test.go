@@ -3,13 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"ferry/internal/iostreams"
 )
@@ -33,37 +30,7 @@ func TestVenvArgs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := &Factory{IO: ios, Getenv: func(string) string { return "" }, Dir: t.TempDir()}
-			var got *venvOptions
-			root := NewRootCmd(f)
-			// Swap the real venv command for one that records its options.
-			for _, c := range root.Commands() {
-				if c.Name() == "venv" {
-					root.RemoveCommand(c)
-				}
-			}
-			root.AddCommand(venvCmd(f, func(_ context.Context, _ *Factory, o *venvOptions) error {
-				got = o
-				return nil
-			}))
-			root.SetArgs(append([]string{"venv"}, tc.args...))
-			root.SetOut(ios.Out)
-			root.SetErr(ios.ErrOut)
-			_, err := root.ExecuteC()
-			if tc.wantCode == ExitUsage {
-				var fe *FlagError
-				if err == nil || !(errors.As(err, &fe) || isCobraUsageError(err)) {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(&tc.want, got); diff != "" {
-				t.Errorf("options (-want +got):\n%s", diff)
-			}
+			checkParse(t, "venv", venvCmd, tc.args, tc.want, tc.wantCode == ExitUsage)
 		})
 	}
 }
