@@ -70,6 +70,9 @@ func (r *MetadataReader) Metadata(ctx context.Context, f File) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading metadata of %s: %w", f.Filename, err)
 	}
+	if source == cachedSource {
+		return data, nil // Cached checked it, and it is stored already
+	}
 	if err := checkMetadata(f, data, source); err != nil {
 		return nil, err
 	}
@@ -77,7 +80,11 @@ func (r *MetadataReader) Metadata(ctx context.Context, f File) ([]byte, error) {
 	return data, nil
 }
 
-// Cached returns f's METADATA when the metadata cache holds it.
+// cachedSource names the metadata cache as where metadata came from.
+const cachedSource = "the metadata cache"
+
+// Cached returns f's METADATA when the metadata cache holds it (checked
+// against f's name and version: an entry cut short reads as a miss).
 func (r *MetadataReader) Cached(f File) ([]byte, bool) {
 	p := r.cachePath(f)
 	if p == "" || (r.opts.Cache != nil && r.opts.Cache.Mode == CacheRefresh) {
@@ -153,7 +160,7 @@ func (r *MetadataReader) read(ctx context.Context, f File) ([]byte, string, erro
 		return data, p, err
 	}
 	if data, ok := r.Cached(f); ok {
-		return data, "the metadata cache", nil
+		return data, cachedSource, nil
 	}
 	if f.CoreMetadata.Available {
 		data, err := r.pep658(ctx, f)

@@ -2,7 +2,6 @@ package project
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 
@@ -53,11 +52,9 @@ func (s *Session) WheelData(ctx context.Context, f index.File) ([]byte, bool, er
 	}
 	w.mu.Unlock()
 	if !ok {
+		// data stays nil when the archive cache already held the file:
+		// then there is nothing to hand over in memory.
 		c.data, c.res, c.err = s.Fetcher.FetchData(ctx, index.FetchRequest(f), maxWholeWheel)
-		if c.err == nil && c.data == nil {
-			// Already in the archive cache: nothing to hand over in memory.
-			c.err = errNotInMemory
-		}
 		close(c.done)
 	} else {
 		select {
@@ -66,8 +63,10 @@ func (s *Session) WheelData(ctx context.Context, f index.File) ([]byte, bool, er
 			return nil, false, ctx.Err()
 		}
 	}
-	if c.err != nil {
-		return nil, false, nil // the provider reads the metadata its usual way
+	if c.err != nil || c.data == nil {
+		// The provider reads the metadata its usual way; a download that
+		// failed fails again, with its message, when it is installed.
+		return nil, false, nil
 	}
 	return c.data, true, nil
 }
@@ -88,10 +87,8 @@ func (s *Session) takeWheel(ctx context.Context, url string) ([]byte, fetch.Resu
 	case <-ctx.Done():
 		return nil, fetch.Result{}, false
 	}
-	if c.err != nil {
+	if c.err != nil || c.data == nil {
 		return nil, fetch.Result{}, false
 	}
 	return c.data, c.res, true
 }
-
-var errNotInMemory = errors.New("not downloaded into memory")
